@@ -1,0 +1,57 @@
+//===- sysgc/Allowlist/Allowlist.h - The syscalls a userspace makes -*- C++ -*-===//
+//
+// An allowlist names the syscalls to keep, one per line, as the kernel's
+// syscall tables name them ("read", "uname"); the entry-point spelling
+// ("newuname") is accepted as the same syscall. A line may be qualified by an
+// ABI ("ia32:read"); an unqualified name means every ABI. '#' starts a
+// comment. Parsing resolves every name against an architecture's tables, so
+// a typo is caught with its file and line, never silently ignored.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SYSGC_ALLOWLIST_ALLOWLIST_H
+#define SYSGC_ALLOWLIST_ALLOWLIST_H
+
+#include "sysgc/Arch/Arch.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace sysgc {
+
+struct AllowlistOptions {
+  /// Unknown names become warnings instead of errors.
+  bool AllowUnknown = false;
+};
+
+class Allowlist {
+public:
+  /// Parse Text (named FileName in diagnostics) against Arch's tables.
+  static llvm::Expected<Allowlist> parse(llvm::StringRef Text,
+                                         llvm::StringRef FileName,
+                                         const ArchInfo &Arch,
+                                         const AllowlistOptions &Opts = {});
+
+  /// Is syscall number Nr of ABI Abi allowed?
+  bool allows(llvm::StringRef Abi, uint32_t Nr) const;
+  /// The allowed syscall numbers of one ABI, sorted.
+  const std::set<uint32_t> &allowed(llvm::StringRef Abi) const;
+
+  /// Diagnostics that did not stop parsing (unknown names under
+  /// AllowUnknown, duplicates), as "file:line: warning: ..." lines.
+  std::vector<std::string> Warnings;
+
+private:
+  std::map<std::string, std::set<uint32_t>> ByAbi;
+};
+
+/// Names from Candidates closest to Name, best first (at most Max).
+std::vector<std::string> closestNames(llvm::StringRef Name,
+                                      llvm::ArrayRef<std::string> Candidates,
+                                      size_t Max = 3);
+
+} // namespace sysgc
+
+#endif

@@ -1,0 +1,93 @@
+//===- sysgc/Arch/Arch.h - What sysgc knows about one architecture -*- C++ -*-===//
+//
+// Everything architecture-specific lives behind this interface, in the style
+// of lld's TargetInfo: the syscall ABIs (names, numbers and entry symbols,
+// generated from the kernel's own syscall tables), the dispatch symbols of
+// each ABI, the layouts of the back-reference tables whose entries point into
+// functions, and the relocation facts the planner and verifier need. Generic
+// code never switches on a relocation number.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SYSGC_ARCH_ARCH_H
+#define SYSGC_ARCH_ARCH_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sysgc {
+
+/// One row of a kernel syscall table (syscall_64.tbl and friends).
+struct SyscallDesc {
+  uint32_t Nr;
+  llvm::StringRef Name;        // "uname": what strace and seccomp print
+  llvm::StringRef Entry;       // "sys_newuname"; empty for a reserved slot
+  llvm::StringRef CompatEntry; // "compat_sys_..." or empty
+};
+
+/// One syscall ABI of an architecture ("x64", "ia32", "x32", "arm64", ...).
+struct AbiInfo {
+  llvm::StringRef Name;
+  llvm::ArrayRef<SyscallDesc> Syscalls;
+  /// Entry symbol = EntryPrefix + entry point ("__x64_" + "sys_read").
+  llvm::StringRef EntryPrefix;
+  /// The entry every disabled slot points to ("__x64_sys_ni_syscall").
+  llvm::StringRef NiEntry;
+  /// Symbols whose section is this ABI's dispatch: a data table or a switch.
+  std::vector<llvm::StringRef> DispatchSymbols;
+  /// Other spellings accepted as ABI qualifiers in allowlists ("i386").
+  std::vector<llvm::StringRef> Aliases;
+
+  const SyscallDesc *findByName(llvm::StringRef Name) const;
+  const SyscallDesc *findByNr(uint32_t Nr) const;
+  /// The entry symbols a row can be dispatched through (native and compat).
+  std::vector<std::string> entrySymbols(const SyscallDesc &D) const;
+};
+
+/// Layout of a back-reference table: an array of fixed-size entries, each
+/// owned by the code its relocation at OwnerOffset points into. A table with
+/// ParallelTo set has no relocations of its own: entry I belongs to the owner
+/// of entry I of that table (ORC: .orc_unwind follows .orc_unwind_ip).
+struct TableLayout {
+  llvm::StringRef Section;
+  uint32_t EntrySize;
+  uint32_t OwnerOffset;
+  llvm::StringRef ParallelTo;
+  /// The kernel writes at the owner's address (jump labels): an entry must be
+  /// removed with its owner and can never be pointed elsewhere.
+  bool PatchesCode = false;
+};
+
+class ArchInfo {
+public:
+  virtual ~ArchInfo() = default;
+  llvm::StringRef Name;
+  uint16_t Machine = 0;
+  bool Is64 = true;
+  std::vector<AbiInfo> Abis;
+  std::vector<TableLayout> Tables;
+
+  const AbiInfo *findAbi(llvm::StringRef NameOrAlias) const;
+  const TableLayout *findTable(llvm::StringRef Section) const;
+
+  /// How far past S+A the target of a relocation of this type, found in a
+  /// section with these flags, really is (x86 branches: A = -4, so +4). Used
+  /// to name the function a section-symbol relocation points at.
+  virtual int64_t targetBias(uint32_t Type, bool InExecSection) const {
+    return 0;
+  }
+  /// Relocation types that only hold a constant or a size (no reference).
+  virtual bool isNoneReloc(uint32_t Type) const { return Type == 0; }
+};
+
+/// The architecture of ELF machine Machine, or null if sysgc does not know it.
+const ArchInfo *getArch(uint16_t Machine);
+/// Every architecture sysgc knows, for listings and error messages.
+llvm::ArrayRef<const ArchInfo *> allArchs();
+
+} // namespace sysgc
+
+#endif

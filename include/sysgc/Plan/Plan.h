@@ -1,0 +1,147 @@
+//===- sysgc/Plan/Plan.h - What to change in a kernel link -------*- C++ -*-===//
+//
+// The plan is the whole decision, as plain data a test can build by hand:
+//  - which dispatch relocations to retarget to the ABI's sys_ni_syscall;
+//  - how each back-reference table splits into per-owner SHF_LINK_ORDER
+//    pieces (so lld drops an entry exactly when its owner goes);
+//  - which sections are syscall-exclusive (Dead) and, for kernels whose link
+//    never ran --gc-sections, which sections must be retained;
+//  - why a removed syscall's code is still alive, when it is.
+// The planner reads the graph; the rewriter and verifier read the plan.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SYSGC_PLAN_PLAN_H
+#define SYSGC_PLAN_PLAN_H
+
+#include "sysgc/Allowlist/Allowlist.h"
+#include "sysgc/Arch/Arch.h"
+#include "sysgc/Graph/SectionGraph.h"
+#include "llvm/ADT/BitVector.h"
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sysgc {
+
+enum class GcMode {
+  /// The link had no --gc-sections (x86, arm64): everything that is not
+  /// syscall-exclusive is retained, sysgc adds --gc-sections.
+  Retain,
+  /// The link already collects (riscv, arm with DCE): lld's rules apply.
+  Collect,
+};
+
+struct PlanOptions {
+  GcMode Mode = GcMode::Retain;
+  /// [ABI:]SYMBOL overrides of the dispatch symbols.
+  std::vector<std::string> Dispatch;
+  /// Entry naming override: one capture group giving the entry point.
+  std::optional<std::string> EntryRegex;
+  /// The link's entry symbol and -u symbols: always roots.
+  std::vector<std::string> RootSymbols;
+};
+
+struct DispatchSite {
+  std::string Abi;
+  std::string Symbol;
+  NodeId Node = NoNode;
+  /// A data table (slot = offset / pointer size) or code (a switch).
+  bool IsTable = false;
+  uint64_t Begin = 0, End = 0; // the symbol's range in its section
+};
+
+/// One dispatch relocation and what becomes of it.
+struct DispatchEdge {
+  size_t Site;          // index into LinkPlan::Dispatch
+  uint32_t File, Reloc; // the relocation
+  std::string Entry;    // the entry symbol it targets today
+  std::optional<uint32_t> Slot; // for tables
+  std::vector<uint32_t> Nrs;    // syscall numbers this entry serves
+  bool Allowed = false;
+  bool Retarget = false;
+};
+
+enum class SyscallState {
+  Kept,                 // allowed and implemented
+  Removed,              // slot now -ENOSYS and its code is gone
+  RemovedCodeKept,      // slot now -ENOSYS, code alive for another reason
+  NotImplemented,       // not in this kernel (slot was sys_ni or a weak stub)
+  AllowedNotImplemented // allowlisted, but this kernel lacks it
+};
+
+struct SyscallStatus {
+  std::string Abi;
+  uint32_t Nr;
+  std::string Name;
+  std::string Entry; // entry symbol, if the kernel has one
+  SyscallState State;
+  std::string Reason; // for RemovedCodeKept: the reference chain
+};
+
+/// Entries [Entries] of a table section, moved into a piece that lives
+/// exactly as long as section Owner (same object).
+struct TablePiece {
+  uint32_t Owner;
+  std::vector<uint32_t> Entries;
+};
+
+struct TableSplit {
+  uint32_t File, Sec;
+  uint32_t EntrySize;
+  std::vector<TablePiece> Pieces;
+  /// Entries with no owner in this object: stay in the original section,
+  /// which remains a root.
+  std::vector<uint32_t> Remainder;
+};
+
+/// A removed-syscall candidate kept alive, and by what.
+struct KeptReason {
+  NodeId Node;
+  std::string Chain; // "root -> ... -> node", one hop per reference
+};
+
+struct LinkPlan {
+  GcMode Mode = GcMode::Retain;
+  const ArchInfo *Arch = nullptr;
+  std::vector<DispatchSite> Dispatch;
+  std::vector<DispatchEdge> DispatchEdges;
+  std::vector<SyscallStatus> Syscalls;
+  std::vector<TableSplit> Splits;
+  /// Over graph nodes: reachable from a removed entry / exclusively so /
+  /// to retain (Retain mode).
+  llvm::BitVector Candidate, Dead, Retain;
+  std::vector<KeptReason> Kept;
+  std::vector<std::string> Warnings;
+
+  /// The relocations to retarget, per object: (reloc, new symbol name).
+  std::vector<std::pair<uint32_t, std::string>> retargetsOf(uint32_t File) const;
+};
+
+/// Find the dispatch sites of Arch in G, or an empty list if this link has
+/// none (not a kernel link).
+std::vector<DispatchSite> findDispatch(const SectionGraph &G,
+                                       const ArchInfo &Arch,
+                                       const PlanOptions &Opts,
+                                       std::vector<std::string> &Warnings);
+
+/// Decide every dispatch relocation against the allowlist.
+llvm::Error planDispatch(const SectionGraph &G, const Allowlist &Allow,
+                         const PlanOptions &Opts, LinkPlan &Plan);
+
+/// Split the back-reference tables Arch knows into per-owner pieces.
+llvm::Error planTables(const SectionGraph &G, LinkPlan &Plan);
+
+/// Compute Candidate, Dead, Retain and Kept from the retargeted graph.
+void planLiveness(const SectionGraph &G, const PlanOptions &Opts,
+                  LinkPlan &Plan);
+
+/// All of the above, plus the per-syscall status.
+llvm::Expected<LinkPlan> planLink(const SectionGraph &G, const ArchInfo &Arch,
+                                  const Allowlist &Allow,
+                                  const PlanOptions &Opts);
+
+llvm::StringRef toString(SyscallState S);
+
+} // namespace sysgc
+
+#endif

@@ -1,0 +1,40 @@
+//===- sysgc/Rewrite/ObjectWriter.h - Write a changed relocatable object -*- C++ -*-===//
+//
+// Applies one object's share of the plan and serialises a new ELF
+// relocatable file: dispatch relocations pointed at another symbol, table
+// sections cut into SHF_LINK_ORDER pieces (new sections appended, so every
+// existing section and symbol index stays valid), SHF_GNU_RETAIN on the
+// sections lld must not collect. Extended section numbering (SHN_XINDEX) is
+// produced whenever the section count needs it. The input is never touched.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SYSGC_REWRITE_OBJECTWRITER_H
+#define SYSGC_REWRITE_OBJECTWRITER_H
+
+#include "sysgc/Object/ElfObject.h"
+#include "sysgc/Plan/Plan.h"
+#include "llvm/Support/Error.h"
+#include <string>
+#include <vector>
+
+namespace sysgc {
+
+struct ObjectEdits {
+  /// (index into ElfObject::Relocs, name of the new target symbol).
+  std::vector<std::pair<uint32_t, std::string>> Retargets;
+  std::vector<const TableSplit *> Splits;
+  /// Section indices to mark SHF_GNU_RETAIN.
+  std::vector<uint32_t> Retain;
+
+  bool empty() const {
+    return Retargets.empty() && Splits.empty() && Retain.empty();
+  }
+};
+
+/// Serialise O with Edits applied.
+llvm::Expected<std::vector<char>> writeObject(const ElfObject &O,
+                                              const ObjectEdits &Edits);
+
+} // namespace sysgc
+
+#endif

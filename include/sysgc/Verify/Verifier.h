@@ -1,0 +1,40 @@
+//===- sysgc/Verify/Verifier.h - Check the linked output before it lands -*- C++ -*-===//
+//
+// Reads the freshly linked file back and checks the promises sysgc makes:
+// every slot of each dispatch table holds its allowlisted entry or the ABI's
+// sys_ni_syscall; every direct branch out of each dispatch function (found
+// by disassembling it with MC) goes to an allowed entry, sys_ni_syscall or
+// something that is no syscall entry; no removed syscall's entry symbol
+// survives unless the plan says what keeps it; and lld collected exactly
+// what the plan predicted. A failure stops the output from replacing the
+// previous one.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SYSGC_VERIFY_VERIFIER_H
+#define SYSGC_VERIFY_VERIFIER_H
+
+#include "sysgc/Object/ElfObject.h"
+#include "sysgc/Plan/Plan.h"
+#include "llvm/Support/Error.h"
+#include <set>
+#include <string>
+#include <vector>
+
+namespace sysgc {
+
+struct VerifyResult {
+  size_t SlotsChecked = 0;
+  size_t BranchesChecked = 0;
+  std::vector<std::string> Notes;
+};
+
+/// Check Output (a linked executable) against Plan. GcRemoved holds lld's
+/// --print-gc-sections lines translated to graph nodes (NoNode entries for
+/// sections sysgc made, such as table pieces).
+llvm::Expected<VerifyResult>
+verifyOutput(const ElfObject &Output, const SectionGraph &G,
+             const LinkPlan &Plan, const std::vector<NodeId> &GcRemoved);
+
+} // namespace sysgc
+
+#endif

@@ -1,0 +1,145 @@
+//===- Allowlist.cpp - Parse and resolve an allowlist ---------------------===//
+//
+// Each line resolves to a set of (ABI, number) slots through the generated
+// syscall tables. Resolution is by syscall name first, then by entry point
+// without its "sys_" prefix ("newuname" -> uname), so both the strace name
+// and the kernel's spelling work.
+//
+//===----------------------------------------------------------------------===//
+#include "sysgc/Allowlist/Allowlist.h"
+#include "sysgc/Support/Error.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include <algorithm>
+
+using namespace sysgc;
+using namespace llvm;
+
+std::vector<std::string> sysgc::closestNames(StringRef Name,
+                                             ArrayRef<std::string> Candidates,
+                                             size_t Max) {
+  std::vector<std::pair<unsigned, std::string>> Scored;
+  for (const std::string &C : Candidates) {
+    unsigned D = Name.edit_distance(C, /*AllowReplacements=*/true,
+                                    /*MaxEditDistance=*/0);
+    // Prefix matches ("clock_get" -> "clock_gettime") rank as close.
+    if (StringRef(C).starts_with(Name) || Name.starts_with(C))
+      D = std::min<unsigned>(D, 1);
+    if (D <= std::max<size_t>(2, Name.size() / 3))
+      Scored.push_back({D, C});
+  }
+  llvm::sort(Scored);
+  Scored.erase(std::unique(Scored.begin(), Scored.end()), Scored.end());
+  std::vector<std::string> Out;
+  for (auto &[D, C] : Scored) {
+    if (Out.size() == Max)
+      break;
+    if (!llvm::is_contained(Out, C))
+      Out.push_back(C);
+  }
+  return Out;
+}
+
+// Find the rows of Abi that Name denotes: by name, then by entry point.
+static std::vector<uint32_t> resolve(const AbiInfo &Abi, StringRef Name) {
+  std::vector<uint32_t> Nrs;
+  for (const SyscallDesc &D : Abi.Syscalls)
+    if (D.Name == Name)
+      Nrs.push_back(D.Nr);
+  if (!Nrs.empty())
+    return Nrs;
+  for (const SyscallDesc &D : Abi.Syscalls) {
+    StringRef E = D.Entry;
+    if (E.consume_front("sys_") && E == Name)
+      Nrs.push_back(D.Nr);
+  }
+  return Nrs;
+}
+
+Expected<Allowlist> Allowlist::parse(StringRef Text, StringRef FileName,
+                                     const ArchInfo &Arch,
+                                     const AllowlistOptions &Opts) {
+  Allowlist L;
+  for (const AbiInfo &A : Arch.Abis)
+    L.ByAbi[A.Name.str()];
+  std::map<std::string, unsigned> FirstSeen;
+  SmallVector<StringRef, 0> Lines;
+  Text.split(Lines, '\n');
+  for (size_t I = 0; I < Lines.size(); ++I) {
+    unsigned LineNo = I + 1;
+    StringRef Line = Lines[I].split('#').first.trim();
+    if (Line.empty())
+      continue;
+    if (Line.find_first_of(" \t") != StringRef::npos)
+      return makeError("{0}:{1}: expected one syscall name per line, got "
+                       "'{2}'",
+                       FileName, LineNo, Line);
+    StringRef AbiName, Name = Line;
+    if (Line.contains(':'))
+      std::tie(AbiName, Name) = Line.split(':');
+    std::vector<const AbiInfo *> Abis;
+    if (!AbiName.empty()) {
+      const AbiInfo *A = Arch.findAbi(AbiName);
+      if (!A) {
+        std::string Known;
+        for (const AbiInfo &X : Arch.Abis)
+          Known += (Known.empty() ? "" : ", ") + X.Name.str();
+        return makeError("{0}:{1}: unknown ABI '{2}' for {3} (known: {4})",
+                         FileName, LineNo, AbiName, Arch.Name, Known);
+      }
+      Abis.push_back(A);
+    } else {
+      for (const AbiInfo &A : Arch.Abis)
+        Abis.push_back(&A);
+    }
+
+    bool Found = false;
+    for (const AbiInfo *A : Abis) {
+      for (uint32_t Nr : resolve(*A, Name)) {
+        Found = true;
+        L.ByAbi[A->Name.str()].insert(Nr);
+      }
+    }
+    std::string Key = (AbiName + ":" + Name).str();
+    if (Found) {
+      auto [It, New] = FirstSeen.insert({Key, LineNo});
+      if (!New)
+        L.Warnings.push_back(formatv("{0}:{1}: warning: '{2}' is already "
+                                     "listed on line {3}",
+                                     FileName, LineNo, Line, It->second)
+                                 .str());
+      continue;
+    }
+
+    std::vector<std::string> Candidates;
+    for (const AbiInfo *A : Abis)
+      for (const SyscallDesc &D : A->Syscalls)
+        Candidates.push_back(D.Name.str());
+    std::vector<std::string> Close = closestNames(Name, Candidates);
+    std::string Msg = formatv("{0}:{1}: '{2}' is not a syscall of {3}{4}",
+                              FileName, LineNo, Line, Arch.Name,
+                              AbiName.empty() ? ""
+                                              : (" ABI " + AbiName).str())
+                          .str();
+    if (!Close.empty())
+      Msg += "; did you mean " + join(Close, ", ") + "?";
+    if (!Opts.AllowUnknown)
+      return makeError("{0} (--sysgc-allow-unknown makes this a warning)",
+                       Msg);
+    L.Warnings.push_back(
+        StringRef(Msg).split(": ").first.str() + ": warning: " +
+        StringRef(Msg).split(": ").second.str());
+  }
+  return L;
+}
+
+bool Allowlist::allows(StringRef Abi, uint32_t Nr) const {
+  auto It = ByAbi.find(Abi.str());
+  return It != ByAbi.end() && It->second.count(Nr);
+}
+
+const std::set<uint32_t> &Allowlist::allowed(StringRef Abi) const {
+  static const std::set<uint32_t> Empty;
+  auto It = ByAbi.find(Abi.str());
+  return It == ByAbi.end() ? Empty : It->second;
+}

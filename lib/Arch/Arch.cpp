@@ -1,0 +1,68 @@
+//===- Arch.cpp - Architecture-independent parts of ArchInfo --------------===//
+//
+// Lookups over the ABI and table descriptions, and the registry that maps an
+// ELF e_machine to its ArchInfo.
+//
+//===----------------------------------------------------------------------===//
+#include "sysgc/Arch/Arch.h"
+#include "llvm/BinaryFormat/ELF.h"
+
+using namespace sysgc;
+using namespace llvm;
+
+const SyscallDesc *AbiInfo::findByName(StringRef N) const {
+  for (const SyscallDesc &D : Syscalls)
+    if (D.Name == N)
+      return &D;
+  return nullptr;
+}
+
+const SyscallDesc *AbiInfo::findByNr(uint32_t Nr) const {
+  for (const SyscallDesc &D : Syscalls)
+    if (D.Nr == Nr)
+      return &D;
+  return nullptr;
+}
+
+std::vector<std::string> AbiInfo::entrySymbols(const SyscallDesc &D) const {
+  std::vector<std::string> Out;
+  if (!D.Entry.empty())
+    Out.push_back((EntryPrefix.str() + D.Entry.str()));
+  if (!D.CompatEntry.empty())
+    Out.push_back((EntryPrefix.str() + D.CompatEntry.str()));
+  return Out;
+}
+
+const AbiInfo *ArchInfo::findAbi(StringRef N) const {
+  for (const AbiInfo &A : Abis) {
+    if (A.Name == N)
+      return &A;
+    for (StringRef Alias : A.Aliases)
+      if (Alias == N)
+        return &A;
+  }
+  return nullptr;
+}
+
+const TableLayout *ArchInfo::findTable(StringRef Section) const {
+  for (const TableLayout &T : Tables)
+    if (T.Section == Section)
+      return &T;
+  return nullptr;
+}
+
+namespace sysgc {
+const ArchInfo &getX86_64Arch();
+}
+
+ArrayRef<const ArchInfo *> sysgc::allArchs() {
+  static const ArchInfo *All[] = {&getX86_64Arch()};
+  return All;
+}
+
+const ArchInfo *sysgc::getArch(uint16_t Machine) {
+  for (const ArchInfo *A : allArchs())
+    if (A->Machine == Machine)
+      return A;
+  return nullptr;
+}

@@ -1,0 +1,71 @@
+//===- X86_64.cpp - x86-64 syscall ABIs, dispatch and tables --------------===//
+//
+// Linux 6.9+ on x86-64 dispatches through x64_sys_call() (a compare tree of
+// tail jumps, R_X86_64_PLT32 to __x64_sys_*) and keeps sys_call_table[]
+// (R_X86_64_64) for tracing; ia32_sys_call/x32_sys_call serve the other ABIs.
+// The table layouts are those of arch/x86 in 6.12 (see DESIGN.md).
+//
+//===----------------------------------------------------------------------===//
+#include "SyscallTables.h"
+#include "llvm/BinaryFormat/ELF.h"
+
+using namespace sysgc;
+using namespace llvm;
+
+namespace sysgc {
+const ArchInfo &getX86_64Arch();
+}
+
+namespace {
+class X86_64 final : public ArchInfo {
+public:
+  X86_64() {
+    Name = "x86_64";
+    Machine = ELF::EM_X86_64;
+    Is64 = true;
+    Abis = {
+        {"x64", getSyscallTable(SyscallTableId::X86_64), "__x64_",
+         "__x64_sys_ni_syscall", {"x64_sys_call", "sys_call_table"},
+         {"64", "x86_64"}},
+        {"ia32", getSyscallTable(SyscallTableId::X86_IA32), "__ia32_",
+         "__ia32_sys_ni_syscall", {"ia32_sys_call", "ia32_sys_call_table"},
+         {"i386", "32"}},
+        {"x32", getSyscallTable(SyscallTableId::X86_X32), "__x64_",
+         "__x64_sys_ni_syscall", {"x32_sys_call", "x32_sys_call_table"},
+         {}},
+    };
+    Tables = {
+        // struct exception_table_entry { int insn, fixup, data; }
+        {"__ex_table", 12, 0, "", false},
+        // ORC: int ip[] and the parallel struct orc_entry (6 bytes) array.
+        {".orc_unwind_ip", 4, 0, "", false},
+        {".orc_unwind", 6, 0, ".orc_unwind_ip", false},
+        // struct jump_entry { s32 code, target; long key; }: the kernel
+        // rewrites the instruction at code.
+        {"__jump_table", 16, 0, "", true},
+        // struct static_call_site { s32 addr, key; }
+        {".static_call_sites", 8, 0, "", true},
+        // objtool's lists of s32 code addresses.
+        {".retpoline_sites", 4, 0, "", true},
+        {".return_sites", 4, 0, "", true},
+        {".call_sites", 4, 0, "", true},
+        {".ibt_endbr_seal", 4, 0, "", true},
+        {".smp_locks", 4, 0, "", true},
+        // unsigned long __mcount_loc[]
+        {"__mcount_loc", 8, 0, "", true},
+    };
+  }
+
+  int64_t targetBias(uint32_t Type, bool InExec) const override {
+    // A call or jump encodes its target relative to the next instruction.
+    if (InExec && (Type == ELF::R_X86_64_PLT32 || Type == ELF::R_X86_64_PC32))
+      return 4;
+    return 0;
+  }
+};
+} // namespace
+
+const ArchInfo &sysgc::getX86_64Arch() {
+  static const X86_64 Arch;
+  return Arch;
+}

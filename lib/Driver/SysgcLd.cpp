@@ -1,0 +1,427 @@
+//===- SysgcLd.cpp - The sysgc-ld pipeline --------------------------------===//
+//
+// Everything that touches the file system for a transformed link lives here:
+// a private temporary directory for rewritten objects, a temporary output
+// next to the real one (same file system, so the final rename is atomic),
+// and clean-up on every path, including signals. The output only replaces
+// the previous one after it has been verified.
+//
+//===----------------------------------------------------------------------===//
+#include "sysgc/Driver/SysgcLd.h"
+#include "sysgc/Allowlist/Allowlist.h"
+#include "sysgc/Graph/SectionGraph.h"
+#include "sysgc/Input/InputSet.h"
+#include "sysgc/Link/LinkCommand.h"
+#include "sysgc/Link/Lld.h"
+#include "sysgc/Plan/Plan.h"
+#include "sysgc/Report/Report.h"
+#include "sysgc/Rewrite/ObjectWriter.h"
+#include "sysgc/Support/Error.h"
+#include "sysgc/Verify/Verifier.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Object/ArchiveWriter.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Signals.h"
+#include "llvm/Support/raw_ostream.h"
+#include <chrono>
+#include <set>
+
+using namespace sysgc;
+using namespace llvm;
+
+namespace {
+class PhaseTimer {
+public:
+  void phase(StringRef Name) {
+    auto Now = std::chrono::steady_clock::now();
+    if (!Current.empty())
+      Timings.push_back(
+          {Current, std::chrono::duration<double, std::milli>(Now - Start)
+                        .count()});
+    Current = Name.str();
+    Start = Now;
+  }
+  std::vector<std::pair<std::string, double>> Timings;
+
+private:
+  std::string Current;
+  std::chrono::steady_clock::time_point Start;
+};
+
+/// Files sysgc-ld created; removed on destruction and on signals.
+class TempFiles {
+public:
+  ~TempFiles() {
+    if (Keep) {
+      if (!Dir.empty())
+        errs() << "sysgc-ld: kept temporary files in " << Dir << "\n";
+      return;
+    }
+    for (const std::string &F : Files)
+      sys::fs::remove(F);
+    if (!Dir.empty())
+      sys::fs::remove_directories(Dir);
+  }
+  Error makeDir() {
+    SmallString<128> P;
+    if (std::error_code EC = sys::fs::createUniqueDirectory("sysgc-ld", P))
+      return makeError("cannot create a temporary directory: {0}",
+                       EC.message());
+    Dir = P.str().str();
+    sys::RemoveFileOnSignal(Dir);
+    return Error::success();
+  }
+  void add(const std::string &F) {
+    Files.push_back(F);
+    sys::RemoveFileOnSignal(F);
+  }
+  std::string Dir;
+  std::vector<std::string> Files;
+  bool Keep = false;
+};
+
+Error writeFile(StringRef Path, ArrayRef<char> Data) {
+  std::error_code EC;
+  raw_fd_ostream OS(Path, EC, sys::fs::OF_None);
+  if (EC)
+    return makeError("{0}: cannot write: {1}", Path, EC.message());
+  OS.write(Data.data(), Data.size());
+  OS.close();
+  if (OS.has_error())
+    return makeError("{0}: write failed: {1}", Path, OS.error().message());
+  return Error::success();
+}
+
+/// Write Data to Path atomically (temporary + rename).
+Error writeAtomically(StringRef Path, StringRef Data) {
+  std::string Tmp = (Path + ".sysgc-tmp." + Twine(sys::Process::getProcessId())).str();
+  sys::RemoveFileOnSignal(Tmp);
+  if (Error E = writeFile(Tmp, ArrayRef<char>(Data.data(), Data.size())))
+    return E;
+  if (std::error_code EC = sys::fs::rename(Tmp, Path)) {
+    sys::fs::remove(Tmp);
+    return makeError("{0}: cannot rename into place: {1}", Path, EC.message());
+  }
+  sys::DontRemoveFileOnSignal(Tmp);
+  return Error::success();
+}
+
+struct Pipeline {
+  LinkCommand Cmd;
+  SysgcOptions Opts;
+  PhaseTimer Timer;
+  TempFiles Temps;
+
+  int fail(Error E) {
+    errs() << "sysgc-ld: error: " << toString(std::move(E)) << "\n";
+    return 1;
+  }
+
+  int passThrough(ArrayRef<const char *> Argv) {
+    std::vector<std::string> Args;
+    if (Cmd.Rewritten)
+      Args = Cmd.Args;
+    else
+      for (const char *A : Argv)
+        Args.push_back(A);
+    return runLld(Args, outs(), errs());
+  }
+
+  int run(ArrayRef<const char *> Argv);
+  Expected<int> transform(InputSet &In, const ArchInfo &Arch);
+};
+
+// lld prints "removing unused section FILE:(NAME)".
+std::vector<NodeId> parseGcList(StringRef Text,
+                                const StringMap<uint32_t> &FileOfPath,
+                                const SectionGraph &G, const LinkPlan &Plan) {
+  // Pieces of split tables share their table's name; they are sysgc's own
+  // sections and map to no node.
+  std::set<std::pair<uint32_t, std::string>> Split;
+  for (const TableSplit &S : Plan.Splits)
+    Split.insert({S.File, G.object(S.File).Sections[S.Sec].Name.str()});
+  // (file, section name) -> nodes with that name, in index order.
+  std::vector<NodeId> Out;
+  std::map<std::pair<uint32_t, std::string>, std::vector<NodeId>> Pending;
+  SmallVector<StringRef, 0> Lines;
+  Text.split(Lines, '\n', -1, false);
+  for (StringRef L : Lines) {
+    if (!L.consume_front("removing unused section "))
+      continue;
+    size_t Open = L.rfind(":(");
+    if (Open == StringRef::npos || !L.ends_with(")"))
+      continue;
+    StringRef File = L.take_front(Open);
+    StringRef Sec = L.drop_front(Open + 2).drop_back();
+    auto It = FileOfPath.find(File);
+    if (It == FileOfPath.end()) {
+      Out.push_back(NoNode);
+      continue;
+    }
+    uint32_t F = It->second;
+    auto Key = std::make_pair(F, Sec.str());
+    if (Split.count(Key)) {
+      Out.push_back(NoNode);
+      continue;
+    }
+    auto PIt = Pending.find(Key);
+    if (PIt == Pending.end()) {
+      std::vector<NodeId> Nodes;
+      const ElfObject &O = G.object(F);
+      for (uint32_t S = O.Sections.size(); S-- > 1;)
+        if (O.Sections[S].Name == Sec)
+          Nodes.push_back(G.node(F, S));
+      PIt = Pending.emplace(Key, std::move(Nodes)).first;
+    }
+    if (PIt->second.empty()) {
+      Out.push_back(NoNode);
+      continue;
+    }
+    Out.push_back(PIt->second.back());
+    PIt->second.pop_back();
+  }
+  return Out;
+}
+} // namespace
+
+Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
+  Timer.phase("graph");
+  SectionGraph G(In);
+
+  Timer.phase("plan");
+  PlanOptions PO;
+  PO.Mode = Cmd.GcSections ? GcMode::Collect : GcMode::Retain;
+  PO.Dispatch = Opts.Dispatch;
+  PO.EntryRegex = Opts.EntryRegex;
+  PO.RootSymbols = Cmd.Undefined;
+  PO.RootSymbols.push_back(Cmd.Entry.value_or("_start"));
+  {
+    std::vector<std::string> W;
+    if (findDispatch(G, Arch, PO, W).empty()) {
+      if (!Opts.Dispatch.empty())
+        return makeError("--sysgc-dispatch: none of {0} is defined in this "
+                         "link (output {1})",
+                         join(Opts.Dispatch, ", "), Cmd.Output);
+      return -1; // not a kernel link
+    }
+  }
+  auto TextOrErr = MemoryBuffer::getFile(*Opts.Allow, /*IsText=*/true);
+  if (!TextOrErr)
+    return makeError("{0}: cannot read the allowlist: {1}", *Opts.Allow,
+                     TextOrErr.getError().message());
+  AllowlistOptions AO;
+  AO.AllowUnknown = Opts.AllowUnknown;
+  auto AllowOrErr =
+      Allowlist::parse((*TextOrErr)->getBuffer(), *Opts.Allow, Arch, AO);
+  if (!AllowOrErr)
+    return AllowOrErr.takeError();
+  for (const std::string &W : AllowOrErr->Warnings)
+    errs() << W << "\n";
+  auto PlanOrErr = planLink(G, Arch, *AllowOrErr, PO);
+  if (!PlanOrErr)
+    return PlanOrErr.takeError();
+  LinkPlan &Plan = *PlanOrErr;
+
+  Timer.phase("rewrite");
+  if (Error E = Temps.makeDir())
+    return std::move(E);
+  Temps.Keep = Opts.KeepTemps;
+  // Per object: its edits, and where the rewritten copy went.
+  std::vector<ObjectEdits> Edits(In.Objects.size());
+  for (uint32_t F = 0; F < In.Objects.size(); ++F)
+    Edits[F].Retargets = Plan.retargetsOf(F);
+  for (const TableSplit &S : Plan.Splits)
+    Edits[S.File].Splits.push_back(&S);
+  for (int N = Plan.Retain.find_first(); N != -1; N = Plan.Retain.find_next(N))
+    Edits[G.fileOf(N)].Retain.push_back(G.secOf(N));
+  std::vector<std::string> NewPath(In.Objects.size());
+  std::vector<std::unique_ptr<MemoryBuffer>> NewBuffers(In.Objects.size());
+  for (uint32_t F = 0; F < In.Objects.size(); ++F) {
+    if (Edits[F].empty() || !G.isLinked(F))
+      continue;
+    auto DataOrErr = writeObject(*In.Objects[F].Elf, Edits[F]);
+    if (!DataOrErr)
+      return DataOrErr.takeError();
+    std::string Base = sys::path::filename(In.Objects[F].MemberIndex >= 0
+                                               ? In.Objects[F].MemberName
+                                               : In.Objects[F].Name)
+                           .str();
+    NewPath[F] = (Temps.Dir + "/" + Twine(F) + "-" + Base).str();
+    if (Error E = writeFile(NewPath[F], *DataOrErr))
+      return std::move(E);
+    Temps.add(NewPath[F]);
+    NewBuffers[F] = MemoryBuffer::getMemBufferCopy(
+        StringRef(DataOrErr->data(), DataOrErr->size()), NewPath[F]);
+  }
+
+  // The new command line: changed inputs replaced, GC on, output private.
+  StringMap<uint32_t> FileOfPath;
+  std::map<size_t, std::vector<std::string>> Replace;
+  for (size_t I = 0; I < Cmd.Inputs.size(); ++I) {
+    const LinkInput &LI = Cmd.Inputs[I];
+    const InputFileInfo &Info = In.Files[I];
+    bool Changed = false;
+    for (size_t F : Info.Objects)
+      Changed |= !NewPath[F].empty();
+    for (size_t F : Info.Objects)
+      FileOfPath[NewPath[F].empty() ? In.Objects[F].Name : NewPath[F]] = F;
+    if (!Changed)
+      continue;
+    std::vector<std::string> Paths;
+    if (Info.K == InputFileInfo::Object) {
+      Paths.push_back(NewPath[Info.Objects[0]]);
+    } else if (LI.WholeArchive) {
+      // --whole-archive of its members = the members themselves, in order.
+      for (size_t F : Info.Objects) {
+        if (NewPath[F].empty()) {
+          // An unchanged member: a thin one is on disk already.
+          if (Info.K == InputFileInfo::ThinArchive) {
+            NewPath[F] = In.Objects[F].MemberName;
+          } else {
+            NewPath[F] = (Temps.Dir + "/" + Twine(F) + "-" +
+                          sys::path::filename(In.Objects[F].MemberName))
+                             .str();
+            StringRef B = In.Objects[F].Elf->Buffer.getBuffer();
+            if (Error E = writeFile(NewPath[F], ArrayRef<char>(B.data(), B.size())))
+              return std::move(E);
+            Temps.add(NewPath[F]);
+          }
+          FileOfPath[NewPath[F]] = F;
+        }
+        Paths.push_back(NewPath[F]);
+      }
+    } else {
+      // A lazily searched archive: rebuild it with the changed members.
+      std::vector<NewArchiveMember> Members;
+      for (size_t F : Info.Objects) {
+        NewArchiveMember M;
+        MemoryBufferRef Ref = NewPath[F].empty()
+                                  ? In.Objects[F].Elf->Buffer
+                                  : NewBuffers[F]->getMemBufferRef();
+        M.Buf = MemoryBuffer::getMemBuffer(Ref, false);
+        M.MemberName = sys::path::filename(In.Objects[F].MemberName);
+        Members.push_back(std::move(M));
+      }
+      std::string Ar = (Temps.Dir + "/" + Twine(I) + "-" +
+                        sys::path::filename(LI.Path))
+                           .str();
+      if (Error E = writeArchive(Ar, Members, SymtabWritingMode::NormalSymtab,
+                                 object::Archive::K_GNU, true, false))
+        return withContext(std::move(E), Ar);
+      Temps.add(Ar);
+      Paths.push_back(Ar);
+      for (size_t F : Info.Objects)
+        FileOfPath[(Ar + "(" + sys::path::filename(In.Objects[F].MemberName) +
+                    ")")
+                       .str()] = F;
+    }
+    Replace[LI.ArgIndex] = Paths;
+    for (size_t K = 1; K < LI.ArgCount; ++K)
+      Replace[LI.ArgIndex + K] = {};
+  }
+  std::vector<std::string> Args;
+  for (size_t I = 0; I < Cmd.Args.size(); ++I) {
+    auto It = Replace.find(I);
+    if (It == Replace.end())
+      Args.push_back(Cmd.Args[I]);
+    else
+      Args.insert(Args.end(), It->second.begin(), It->second.end());
+  }
+  std::string GcList = Temps.Dir + "/gc-sections.txt";
+  Temps.add(GcList);
+  std::string TmpOut =
+      (Cmd.Output + ".sysgc-tmp." + Twine(sys::Process::getProcessId())).str();
+  Temps.add(TmpOut);
+  if (Plan.Mode == GcMode::Retain)
+    Args.push_back("--gc-sections");
+  Args.push_back("--print-gc-sections=" + GcList);
+  Args.push_back("-o");
+  Args.push_back(TmpOut);
+
+  Timer.phase("lld");
+  NewBuffers.clear();
+  int RC = runLld(Args, outs(), errs());
+  if (RC != 0)
+    return RC;
+
+  Timer.phase("verify");
+  auto OutBuf = MemoryBuffer::getFile(TmpOut, false, false);
+  if (!OutBuf)
+    return makeError("{0}: cannot read lld's output: {1}", TmpOut,
+                     OutBuf.getError().message());
+  auto OutElf = ElfObject::create((*OutBuf)->getMemBufferRef(), Cmd.Output);
+  if (!OutElf)
+    return OutElf.takeError();
+  auto GcText = MemoryBuffer::getFile(GcList, true);
+  std::vector<NodeId> Collected;
+  if (GcText)
+    Collected = parseGcList((*GcText)->getBuffer(), FileOfPath, G, Plan);
+  auto VerifyOrErr = verifyOutput(**OutElf, G, Plan, Collected);
+  if (!VerifyOrErr)
+    return withContext(VerifyOrErr.takeError(), "verification failed");
+
+  Timer.phase("report");
+  ReportData RD;
+  RD.Output = Cmd.Output;
+  RD.AllowlistPath = *Opts.Allow;
+  RD.Graph = &G;
+  RD.Plan = &Plan;
+  RD.Verify = *VerifyOrErr;
+  RD.IncludeTimings = Opts.ReportTimings;
+  Timer.phase("");
+  RD.Timings = Timer.Timings;
+  if (Opts.Report) {
+    std::string Json;
+    raw_string_ostream JS(Json);
+    writeJsonReport(RD, JS);
+    if (Error E = writeAtomically(*Opts.Report, Json))
+      return std::move(E);
+  }
+  OutBuf->reset();
+  if (std::error_code EC = sys::fs::rename(TmpOut, Cmd.Output))
+    return makeError("{0}: cannot rename {1} into place: {2}", Cmd.Output,
+                     TmpOut, EC.message());
+  if (!Opts.Quiet) {
+    printSummary(RD, errs());
+    if (Opts.Report)
+      errs() << "sysgc-ld: report: " << *Opts.Report << "\n";
+  }
+  return 0;
+}
+
+int Pipeline::run(ArrayRef<const char *> Argv) {
+  for (const char *A : Argv.drop_front())
+    if (StringRef(A) == "--sysgc-help") {
+      outs() << "usage: sysgc-ld [ld.lld options] [--sysgc-* options]\n\n"
+             << sysgcOptionsHelp();
+      return 0;
+    }
+  if (Error E = parseLinkCommand(Argv, processEnv, Cmd, Opts))
+    return fail(std::move(E));
+  if (!Opts.transformRequested() || Cmd.Relocatable || Cmd.InfoOnly)
+    return passThrough(Argv);
+
+  Timer.phase("read");
+  auto InOrErr = InputSet::read(Cmd);
+  if (!InOrErr)
+    return fail(InOrErr.takeError());
+  const ArchInfo *Arch = getArch((*InOrErr)->Machine);
+  if (!Arch)
+    return passThrough(Argv); // an architecture sysgc does not rewrite
+  auto RC = transform(**InOrErr, *Arch);
+  if (!RC)
+    return fail(RC.takeError());
+  if (*RC == -1)
+    return passThrough(Argv);
+  return *RC;
+}
+
+int sysgc::sysgcLdMain(ArrayRef<const char *> Argv) {
+  initLld();
+  Pipeline P;
+  return P.run(Argv);
+}

@@ -1,0 +1,124 @@
+//===- InputSet.cpp - Open and classify a link's inputs -------------------===//
+//
+// Archive members are parsed in place (thin members are read from disk by
+// libObject, relative to the archive). Every object must share one
+// e_machine; a mismatch is reported with both file names.
+//
+//===----------------------------------------------------------------------===//
+#include "sysgc/Input/InputSet.h"
+#include "sysgc/Support/Error.h"
+#include "llvm/BinaryFormat/ELF.h"
+#include "llvm/BinaryFormat/Magic.h"
+
+using namespace sysgc;
+using namespace llvm;
+using namespace llvm::object;
+
+Error InputSet::addObject(MemoryBufferRef Buf, std::string Name,
+                          size_t InputIndex, int Member,
+                          std::string MemberName, bool Lazy) {
+  auto ElfOrErr = ElfObject::create(Buf, Name);
+  if (!ElfOrErr)
+    return ElfOrErr.takeError();
+  InputObject O;
+  O.Name = std::move(Name);
+  O.Elf = std::move(*ElfOrErr);
+  O.InputIndex = InputIndex;
+  O.MemberIndex = Member;
+  O.MemberName = std::move(MemberName);
+  O.Lazy = Lazy;
+  O.Shared = O.Elf->FileType == ELF::ET_DYN;
+  if (O.Elf->FileType != ELF::ET_REL && !O.Shared)
+    return makeError("{0}: not a relocatable object or shared library (ELF "
+                     "type {1}); sysgc-ld links only .o, .a and .so inputs",
+                     O.Name, O.Elf->FileType);
+  if (Machine && O.Elf->Machine != Machine)
+    return makeError("{0}: ELF machine {1} differs from {2} of {3}", O.Name,
+                     O.Elf->Machine, Machine, Objects.front().Name);
+  Machine = O.Elf->Machine;
+  Files[InputIndex].Objects.push_back(Objects.size());
+  Objects.push_back(std::move(O));
+  return Error::success();
+}
+
+Error InputSet::readOne(const LinkInput &In, size_t InputIndex) {
+  InputFileInfo &Info = Files[InputIndex];
+  Info.Path = In.Path;
+  if (StringRef(In.Path).starts_with("-l")) {
+    Info.K = InputFileInfo::Opaque; // unresolved -l: lld will complain
+    return Error::success();
+  }
+  auto BufOrErr = MemoryBuffer::getFile(In.Path, /*IsText=*/false,
+                                        /*RequiresNullTerminator=*/false);
+  if (!BufOrErr)
+    return makeError("{0}: cannot open: {1}", In.Path,
+                     BufOrErr.getError().message());
+  MemoryBufferRef Ref = (*BufOrErr)->getMemBufferRef();
+  Buffers.push_back(std::move(*BufOrErr));
+
+  file_magic Magic = identify_magic(Ref.getBuffer());
+  if (Magic == file_magic::archive) {
+    auto ArOrErr = Archive::create(Ref);
+    if (!ArOrErr)
+      return withContext(ArOrErr.takeError(), In.Path);
+    Archive &Ar = **ArOrErr;
+    Info.K = Ar.isThin() ? InputFileInfo::ThinArchive : InputFileInfo::Archive;
+    Error Err = Error::success();
+    int Index = 0;
+    for (const Archive::Child &C : Ar.children(Err)) {
+      auto NameOrErr = C.getName();
+      if (!NameOrErr)
+        return withContext(NameOrErr.takeError(),
+                           In.Path + ": member #" + Twine(Index));
+      std::string Display = (In.Path + "(" + *NameOrErr + ")").str();
+      auto MemOrErr = C.getMemoryBufferRef();
+      if (!MemOrErr)
+        return withContext(MemOrErr.takeError(), Display);
+      std::string MemName = NameOrErr->str();
+      if (Ar.isThin()) {
+        auto FullOrErr = C.getFullName();
+        if (!FullOrErr)
+          return withContext(FullOrErr.takeError(), Display);
+        MemName = *FullOrErr;
+        Display = In.Path + "(" + *FullOrErr + ")";
+      }
+      // lld ignores archive members that are not objects (symbol tables are
+      // not children); so do we, unless they look like ELF.
+      if (!isElf(MemOrErr->getBuffer())) {
+        ++Index;
+        continue;
+      }
+      if (Error E = addObject(*MemOrErr, Display, InputIndex, Index,
+                              MemName, !In.WholeArchive))
+        return E;
+      ++Index;
+    }
+    if (Err)
+      return withContext(std::move(Err), In.Path);
+    Archives.push_back(std::move(*ArOrErr));
+    return Error::success();
+  }
+  if (isElf(Ref.getBuffer())) {
+    if (Error E = addObject(Ref, In.Path, InputIndex, -1, "", false))
+      return E;
+    Info.K = Objects.back().Shared ? InputFileInfo::SharedObject
+                                   : InputFileInfo::Object;
+    return Error::success();
+  }
+  Info.K = InputFileInfo::Opaque; // a linker script or binary: lld's business
+  return Error::success();
+}
+
+Expected<std::unique_ptr<InputSet>> InputSet::read(const LinkCommand &Cmd) {
+  auto S = std::make_unique<InputSet>();
+  S->Files.resize(Cmd.Inputs.size());
+  for (size_t I = 0; I < Cmd.Inputs.size(); ++I) {
+    if (Cmd.BinaryFormat) {
+      S->Files[I].Path = Cmd.Inputs[I].Path;
+      continue;
+    }
+    if (Error E = S->readOne(Cmd.Inputs[I], I))
+      return std::move(E);
+  }
+  return std::move(S);
+}

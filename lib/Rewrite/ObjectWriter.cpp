@@ -1,0 +1,427 @@
+//===- ObjectWriter.cpp - Serialise a changed relocatable object ----------===//
+//
+// A direct ELF writer over llvm/Object/ELFTypes.h, generic over class and
+// byte order. Unchanged section contents are copied byte for byte;
+// relocation sections are re-encoded only where a relocation moved or
+// changed its symbol. Section names of new pieces reuse the original
+// section's sh_name, so .shstrtab only grows when a SHT_SYMTAB_SHNDX must be
+// added.
+//
+//===----------------------------------------------------------------------===//
+#include "sysgc/Rewrite/ObjectWriter.h"
+#include "sysgc/Support/Error.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/BinaryFormat/ELF.h"
+#include "llvm/Object/ELFTypes.h"
+#include <cstring>
+
+using namespace sysgc;
+using namespace llvm;
+using namespace llvm::object;
+
+namespace {
+struct OutSection {
+  uint32_t Name = 0;
+  uint32_t Type = 0;
+  uint64_t Flags = 0;
+  uint32_t Link = 0;
+  uint32_t Info = 0;
+  uint64_t AddrAlign = 0;
+  uint64_t EntSize = 0;
+  uint64_t Size = 0;      // for NOBITS
+  ArrayRef<uint8_t> Data; // borrowed, or points into Owned
+  std::vector<uint8_t> Owned;
+  std::vector<ElfReloc> Relocs; // when re-encoded
+  bool EncodeRelocs = false;
+};
+
+template <class ELFT> class Writer {
+  using Ehdr = typename ELFT::Ehdr;
+  using Shdr = typename ELFT::Shdr;
+  using Sym = typename ELFT::Sym;
+  using Rel = typename ELFT::Rel;
+  using Rela = typename ELFT::Rela;
+
+public:
+  Writer(const ElfObject &O, const ObjectEdits &E) : O(O), E(E) {}
+
+  Expected<std::vector<char>> run() {
+    Syms = O.Symbols;
+    Secs.resize(O.Sections.size());
+    for (uint32_t I = 1; I < O.Sections.size(); ++I) {
+      const ElfSection &S = O.Sections[I];
+      OutSection &X = Secs[I];
+      X.Name = S.NameOffset;
+      X.Type = S.Type;
+      X.Flags = S.Flags;
+      X.Link = S.Link;
+      X.Info = S.Info;
+      X.AddrAlign = S.AddrAlign;
+      X.EntSize = S.EntSize;
+      X.Size = S.Size;
+      X.Data = S.Contents;
+    }
+    if (Error Err = retarget())
+      return std::move(Err);
+    for (const TableSplit *S : E.Splits)
+      if (Error Err = split(*S))
+        return std::move(Err);
+    for (uint32_t I : E.Retain) {
+      if (I == 0 || I >= O.Sections.size())
+        return makeError("{0}: cannot retain section #{1}", O.Name, I);
+      Secs[I].Flags |= ELF::SHF_GNU_RETAIN;
+    }
+    if (Error Err = finishSymbols())
+      return std::move(Err);
+    return serialise();
+  }
+
+private:
+  // The index of a symbol named Name, appending an undefined global if the
+  // object has none.
+  uint32_t symbolNamed(StringRef Name) {
+    auto It = NewSymbolIndex.find(Name);
+    if (It != NewSymbolIndex.end())
+      return It->second;
+    uint32_t Found = 0;
+    for (uint32_t I = Syms.size(); I-- > 1;)
+      if (Syms[I].Name == Name && Syms[I].Type != ELF::STT_SECTION) {
+        Found = I;
+        if (Syms[I].Binding != ELF::STB_LOCAL)
+          break;
+      }
+    if (!Found) {
+      ElfSymbol S;
+      S.Binding = ELF::STB_GLOBAL;
+      S.Type = ELF::STT_NOTYPE;
+      S.Shndx = 0;
+      S.NameOffset = appendString(Name);
+      S.Name = Name;
+      Found = Syms.size();
+      Syms.push_back(S);
+    }
+    NewSymbolIndex[Name] = Found;
+    return Found;
+  }
+
+  uint32_t appendString(StringRef S) {
+    if (ExtraStrings.empty()) {
+      ArrayRef<uint8_t> Orig = O.Sections[O.Sections[O.SymtabIndex].Link].Contents;
+      ExtraStrings.assign(Orig.begin(), Orig.end());
+    }
+    uint32_t Off = ExtraStrings.size();
+    ExtraStrings.insert(ExtraStrings.end(), S.begin(), S.end());
+    ExtraStrings.push_back(0);
+    return Off;
+  }
+
+  std::vector<ElfReloc> &editableRelocs(uint32_t Target) {
+    uint32_t RS = O.Sections[Target].RelocSection;
+    OutSection &X = Secs[RS];
+    if (!X.EncodeRelocs) {
+      auto R = O.relocsOf(Target);
+      X.Relocs.assign(R.begin(), R.end());
+      X.EncodeRelocs = true;
+    }
+    return X.Relocs;
+  }
+
+  Error retarget() {
+    if (E.Retargets.empty())
+      return Error::success();
+    if (!O.SymtabIndex)
+      return makeError("{0}: no symbol table", O.Name);
+    for (auto &[Reloc, Name] : E.Retargets) {
+      if (Reloc >= O.Relocs.size())
+        return makeError("{0}: no relocation #{1}", O.Name, Reloc);
+      // Find the section this relocation belongs to.
+      uint32_t Target = 0;
+      for (uint32_t I = 1; I < O.Sections.size(); ++I) {
+        const ElfSection &S = O.Sections[I];
+        if (S.NumRelocs && Reloc >= S.FirstReloc &&
+            Reloc < S.FirstReloc + S.NumRelocs) {
+          Target = I;
+          break;
+        }
+      }
+      std::vector<ElfReloc> &Rs = editableRelocs(Target);
+      Rs[Reloc - O.Sections[Target].FirstReloc].Symbol = symbolNamed(Name);
+    }
+    return Error::success();
+  }
+
+  Error split(const TableSplit &T) {
+    const ElfSection &S = O.Sections[T.Sec];
+    uint32_t ES = T.EntrySize;
+    if (!ES || S.Size % ES || S.Type == ELF::SHT_NOBITS)
+      return makeError("{0}: cannot split into {1}-byte entries",
+                       O.describe(T.Sec), ES);
+    uint32_t N = S.Size / ES;
+    // Where each entry goes: (output section, entry position there).
+    std::vector<std::pair<uint32_t, uint32_t>> Dest(N, {~0u, 0});
+    auto Place = [&](uint32_t Sec, const std::vector<uint32_t> &Entries,
+                     std::vector<uint8_t> &Data) -> Error {
+      Data.reserve(Entries.size() * ES);
+      for (uint32_t I = 0; I < Entries.size(); ++I) {
+        uint32_t En = Entries[I];
+        if (En >= N || Dest[En].first != ~0u)
+          return makeError("{0}: entry {1} placed twice or out of range",
+                           O.describe(T.Sec), En);
+        Dest[En] = {Sec, I};
+        auto Bytes = S.Contents.slice(uint64_t(En) * ES, ES);
+        Data.insert(Data.end(), Bytes.begin(), Bytes.end());
+      }
+      return Error::success();
+    };
+
+    {
+      OutSection &Orig = Secs[T.Sec];
+      if (Error Err = Place(T.Sec, T.Remainder, Orig.Owned))
+        return Err;
+      Orig.Data = Orig.Owned;
+      Orig.Size = Orig.Owned.size();
+    }
+    // Secs grows below: refer to sections by index only.
+    std::vector<uint32_t> PieceIndex;
+    for (const TablePiece &P : T.Pieces) {
+      if (P.Owner == 0 || P.Owner >= O.Sections.size() || P.Owner == T.Sec)
+        return makeError("{0}: bad owner section #{1}", O.describe(T.Sec),
+                         P.Owner);
+      OutSection X = Secs[T.Sec];
+      X.Owned.clear();
+      X.Flags |= ELF::SHF_LINK_ORDER;
+      X.Link = P.Owner;
+      uint32_t Index = Secs.size();
+      PieceIndex.push_back(Index);
+      Secs.push_back(std::move(X));
+      if (Error Err = Place(Index, P.Entries, Secs[Index].Owned))
+        return Err;
+      Secs[Index].Data = Secs[Index].Owned;
+      Secs[Index].Size = Secs[Index].Owned.size();
+    }
+    for (uint32_t En = 0; En < N; ++En)
+      if (Dest[En].first == ~0u)
+        return makeError("{0}: entry {1} is in no piece", O.describe(T.Sec),
+                         En);
+
+    // Relocations follow their entries.
+    if (S.RelocSection) {
+      const OutSection &OrigRel = Secs[S.RelocSection];
+      std::vector<ElfReloc> All = OrigRel.EncodeRelocs
+                                      ? OrigRel.Relocs
+                                      : std::vector<ElfReloc>(
+                                            O.relocsOf(T.Sec).begin(),
+                                            O.relocsOf(T.Sec).end());
+      DenseMap<uint32_t, std::vector<ElfReloc>> BySec;
+      for (ElfReloc R : All) {
+        if (R.Offset >= S.Size)
+          return makeError("{0}: relocation at {1:x} is past the end",
+                           O.describe(T.Sec), R.Offset);
+        auto [Sec, Pos] = Dest[R.Offset / ES];
+        R.Offset = uint64_t(Pos) * ES + R.Offset % ES;
+        BySec[Sec].push_back(R);
+      }
+      Secs[S.RelocSection].Relocs = BySec.lookup(T.Sec);
+      Secs[S.RelocSection].EncodeRelocs = true;
+      for (uint32_t P : PieceIndex) {
+        auto It = BySec.find(P);
+        if (It == BySec.end())
+          continue;
+        OutSection R = Secs[S.RelocSection];
+        R.Info = P;
+        R.Relocs = std::move(It->second);
+        Secs.push_back(std::move(R));
+      }
+    }
+
+    // Symbols defined inside the table move with their entry.
+    for (ElfSymbol &Sm : Syms) {
+      if (!Sm.inSection() || Sm.Shndx != T.Sec || Sm.Type == ELF::STT_SECTION)
+        continue;
+      if (Sm.Value >= S.Size) {
+        Sm.Value = T.Remainder.size() * uint64_t(ES);
+        continue;
+      }
+      auto [Sec, Pos] = Dest[Sm.Value / ES];
+      Sm.Value = uint64_t(Pos) * ES + Sm.Value % ES;
+      Sm.Shndx = Sec;
+      Sm.XIndex = Sec >= ELF::SHN_LORESERVE;
+    }
+    return Error::success();
+  }
+
+  Error finishSymbols() {
+    // Extended indices: every symbol in a section >= SHN_LORESERVE needs
+    // an SHT_SYMTAB_SHNDX entry.
+    bool NeedShndx = O.SymtabShndxIndex != 0;
+    for (const ElfSymbol &S : Syms)
+      if (S.inSection() && S.Shndx >= ELF::SHN_LORESERVE)
+        NeedShndx = true;
+    if (NeedShndx && !O.SymtabShndxIndex) {
+      ArrayRef<uint8_t> Orig = O.Sections[O.ShStrIndex].Contents;
+      ShStr.assign(Orig.begin(), Orig.end());
+      OutSection X;
+      X.Name = ShStr.size();
+      const char Name[] = ".symtab_shndx";
+      ShStr.insert(ShStr.end(), Name, Name + sizeof(Name));
+      X.Type = ELF::SHT_SYMTAB_SHNDX;
+      X.Link = O.SymtabIndex;
+      X.AddrAlign = 4;
+      X.EntSize = 4;
+      ShndxIndex = Secs.size();
+      Secs.push_back(std::move(X));
+      Secs[O.ShStrIndex].Data = ShStr;
+      Secs[O.ShStrIndex].Size = ShStr.size();
+    } else if (NeedShndx) {
+      ShndxIndex = O.SymtabShndxIndex;
+    }
+    if (!O.SymtabIndex)
+      return Error::success();
+
+    // Re-encode the symbol table (cheap next to relocations, and it is
+    // where shndx and new symbols land).
+    OutSection &ST = Secs[O.SymtabIndex];
+    ST.Owned.resize(Syms.size() * sizeof(Sym));
+    std::vector<uint8_t> Shndx(NeedShndx ? Syms.size() * 4 : 0);
+    for (size_t I = 0; I < Syms.size(); ++I) {
+      const ElfSymbol &S = Syms[I];
+      Sym Out;
+      memset(&Out, 0, sizeof(Out));
+      Out.st_name = S.NameOffset;
+      Out.st_value = S.Value;
+      Out.st_size = S.Size;
+      Out.st_info = (S.Binding << 4) | (S.Type & 0xf);
+      Out.st_other = S.Other;
+      uint32_t Real = S.Shndx;
+      bool X = S.inSection() && Real >= ELF::SHN_LORESERVE;
+      Out.st_shndx = X ? uint16_t(ELF::SHN_XINDEX) : uint16_t(Real);
+      if (NeedShndx) {
+        typename ELFT::Word W;
+        W = X ? Real : 0;
+        memcpy(&Shndx[I * 4], &W, 4);
+      }
+      memcpy(&ST.Owned[I * sizeof(Sym)], &Out, sizeof(Sym));
+    }
+    ST.Data = ST.Owned;
+    ST.Size = ST.Owned.size();
+    if (NeedShndx) {
+      Secs[ShndxIndex].Owned = std::move(Shndx);
+      Secs[ShndxIndex].Data = Secs[ShndxIndex].Owned;
+      Secs[ShndxIndex].Size = Secs[ShndxIndex].Owned.size();
+    }
+    if (!ExtraStrings.empty()) {
+      uint32_t StrIdx = O.Sections[O.SymtabIndex].Link;
+      Secs[StrIdx].Data = ExtraStrings;
+      Secs[StrIdx].Size = ExtraStrings.size();
+    }
+    return Error::success();
+  }
+
+  void encodeRelocs(OutSection &X) {
+    bool IsRela = X.Type == ELF::SHT_RELA;
+    size_t Ent = IsRela ? sizeof(Rela) : sizeof(Rel);
+    X.Owned.assign(X.Relocs.size() * Ent, 0);
+    for (size_t I = 0; I < X.Relocs.size(); ++I) {
+      const ElfReloc &R = X.Relocs[I];
+      if (IsRela) {
+        Rela Out;
+        Out.r_offset = R.Offset;
+        Out.setSymbolAndType(R.Symbol, R.Type, false);
+        Out.r_addend = R.Addend;
+        memcpy(&X.Owned[I * Ent], &Out, Ent);
+      } else {
+        Rel Out;
+        Out.r_offset = R.Offset;
+        Out.setSymbolAndType(R.Symbol, R.Type, false);
+        memcpy(&X.Owned[I * Ent], &Out, Ent);
+      }
+    }
+    X.Data = X.Owned;
+    X.Size = X.Owned.size();
+  }
+
+  Expected<std::vector<char>> serialise() {
+    for (OutSection &X : Secs)
+      if (X.EncodeRelocs)
+        encodeRelocs(X);
+    uint64_t NumSecs = Secs.size();
+    std::vector<uint64_t> Offsets(NumSecs, 0);
+    uint64_t Off = sizeof(Ehdr);
+    for (uint64_t I = 1; I < NumSecs; ++I) {
+      const OutSection &X = Secs[I];
+      uint64_t Align = std::max<uint64_t>(1, std::min<uint64_t>(X.AddrAlign, 64));
+      Off = alignTo(Off, Align);
+      Offsets[I] = Off;
+      if (X.Type != ELF::SHT_NOBITS)
+        Off += X.Data.size();
+    }
+    Off = alignTo(Off, sizeof(typename ELFT::uint));
+    uint64_t ShOff = Off;
+    uint64_t Total = ShOff + NumSecs * sizeof(Shdr);
+
+    std::vector<char> Out(Total, 0);
+    Ehdr H;
+    memcpy(&H, O.Buffer.getBufferStart(), sizeof(Ehdr));
+    H.e_shoff = ShOff;
+    H.e_shentsize = sizeof(Shdr);
+    H.e_phoff = 0;
+    H.e_phnum = 0;
+    H.e_shnum = NumSecs >= ELF::SHN_LORESERVE ? 0 : NumSecs;
+    H.e_shstrndx = O.ShStrIndex >= ELF::SHN_LORESERVE ? uint16_t(ELF::SHN_XINDEX)
+                                                    : uint16_t(O.ShStrIndex);
+    memcpy(Out.data(), &H, sizeof(Ehdr));
+    for (uint64_t I = 1; I < NumSecs; ++I)
+      if (Secs[I].Type != ELF::SHT_NOBITS && !Secs[I].Data.empty())
+        memcpy(&Out[Offsets[I]], Secs[I].Data.data(), Secs[I].Data.size());
+    for (uint64_t I = 0; I < NumSecs; ++I) {
+      Shdr S;
+      memset(&S, 0, sizeof(S));
+      if (I == 0) {
+        if (NumSecs >= ELF::SHN_LORESERVE)
+          S.sh_size = NumSecs;
+        if (O.ShStrIndex >= ELF::SHN_LORESERVE)
+          S.sh_link = O.ShStrIndex;
+      } else {
+        const OutSection &X = Secs[I];
+        S.sh_name = X.Name;
+        S.sh_type = X.Type;
+        S.sh_flags = X.Flags;
+        S.sh_offset = Offsets[I];
+        S.sh_size = X.Type == ELF::SHT_NOBITS ? X.Size : X.Data.size();
+        S.sh_link = X.Link;
+        S.sh_info = X.Info;
+        S.sh_addralign = X.AddrAlign;
+        S.sh_entsize = X.EntSize;
+      }
+      memcpy(&Out[ShOff + I * sizeof(Shdr)], &S, sizeof(Shdr));
+    }
+    return Out;
+  }
+
+  const ElfObject &O;
+  const ObjectEdits &E;
+  std::vector<ElfSymbol> Syms;
+  std::vector<OutSection> Secs;
+  std::vector<uint8_t> ExtraStrings;
+  std::vector<uint8_t> ShStr;
+  uint32_t ShndxIndex = 0;
+  StringMap<uint32_t> NewSymbolIndex;
+};
+} // namespace
+
+Expected<std::vector<char>> sysgc::writeObject(const ElfObject &O,
+                                               const ObjectEdits &E) {
+  if (!O.isRelocatable())
+    return makeError("{0}: only relocatable objects can be rewritten", O.Name);
+  Expected<std::vector<char>> R = std::vector<char>();
+  if (O.Is64)
+    R = O.IsLittleEndian ? Writer<ELF64LE>(O, E).run()
+                         : Writer<ELF64BE>(O, E).run();
+  else
+    R = O.IsLittleEndian ? Writer<ELF32LE>(O, E).run()
+                         : Writer<ELF32BE>(O, E).run();
+  if (!R)
+    return withContext(R.takeError(), "rewriting " + O.Name);
+  return R;
+}

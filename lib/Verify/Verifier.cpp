@@ -1,0 +1,245 @@
+//===- Verifier.cpp - Check the linked output before it lands -------------===//
+//
+// Works on the output's symbol table and section contents only: it does not
+// trust the plan's view of addresses, it reads them back.
+//
+//===----------------------------------------------------------------------===//
+#include "sysgc/Verify/Verifier.h"
+#include "sysgc/Support/Error.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/BinaryFormat/ELF.h"
+#include "llvm/MC/MCAsmInfo.h"
+#include "llvm/MC/MCContext.h"
+#include "llvm/MC/MCDisassembler/MCDisassembler.h"
+#include "llvm/MC/MCInst.h"
+#include "llvm/MC/MCInstrAnalysis.h"
+#include "llvm/MC/MCInstrInfo.h"
+#include "llvm/MC/MCRegisterInfo.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/MCTargetOptions.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/Endian.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/Triple.h"
+#include <set>
+
+using namespace sysgc;
+using namespace llvm;
+
+namespace {
+struct OutputSymbols {
+  StringMap<const ElfSymbol *> ByName;
+  DenseMap<uint64_t, std::vector<const ElfSymbol *>> ByAddr;
+
+  explicit OutputSymbols(const ElfObject &O) {
+    for (const ElfSymbol &S : O.Symbols) {
+      if (!S.inSection() || S.Name.empty() || S.Type == ELF::STT_SECTION)
+        continue;
+      auto [It, New] = ByName.try_emplace(S.Name, &S);
+      if (!New && It->second->Binding == ELF::STB_LOCAL &&
+          S.Binding != ELF::STB_LOCAL)
+        It->second = &S;
+      if (S.Type == ELF::STT_FUNC || S.Type == ELF::STT_NOTYPE)
+        ByAddr[S.Value].push_back(&S);
+    }
+  }
+  const ElfSymbol *get(StringRef N) const {
+    auto It = ByName.find(N);
+    return It == ByName.end() ? nullptr : It->second;
+  }
+  std::string namesAt(uint64_t Addr) const {
+    auto It = ByAddr.find(Addr);
+    if (It == ByAddr.end())
+      return formatv("{0:x}", Addr).str();
+    std::string S;
+    for (const ElfSymbol *Sym : It->second)
+      S += (S.empty() ? "" : "/") + Sym->Name.str();
+    return S;
+  }
+};
+
+// The file bytes of [Addr, Addr+Size) in a linked file.
+Expected<ArrayRef<uint8_t>> bytesAt(const ElfObject &O, uint64_t Addr,
+                                    uint64_t Size) {
+  for (const ElfSection &S : O.Sections) {
+    if (!(S.Flags & ELF::SHF_ALLOC) || S.Type == ELF::SHT_NOBITS)
+      continue;
+    if (Addr >= S.Addr && Addr + Size <= S.Addr + S.Size &&
+        S.Contents.size() == S.Size)
+      return S.Contents.slice(Addr - S.Addr, Size);
+  }
+  return makeError("{0}: no section holds [{1:x}, +{2})", O.Name, Addr, Size);
+}
+
+// Direct branch targets leaving [Begin, Begin + Bytes.size()).
+Expected<std::vector<uint64_t>> branchTargets(const ElfObject &O,
+                                              ArrayRef<uint8_t> Bytes,
+                                              uint64_t Begin) {
+  static bool Init = [] {
+    InitializeAllTargetInfos();
+    InitializeAllTargetMCs();
+    InitializeAllDisassemblers();
+    return true;
+  }();
+  (void)Init;
+  Triple T;
+  switch (O.Machine) {
+  case ELF::EM_X86_64:
+    T = Triple("x86_64-unknown-linux-gnu");
+    break;
+  case ELF::EM_AARCH64:
+    T = Triple("aarch64-unknown-linux-gnu");
+    break;
+  case ELF::EM_RISCV:
+    T = Triple(O.Is64 ? "riscv64-unknown-linux-gnu" : "riscv32-unknown-linux-gnu");
+    break;
+  case ELF::EM_ARM:
+    T = Triple("armv7-unknown-linux-gnueabi");
+    break;
+  default:
+    return makeError("{0}: cannot disassemble machine {1}", O.Name, O.Machine);
+  }
+  std::string Err;
+  const Target *Tgt = TargetRegistry::lookupTarget(T, Err);
+  if (!Tgt)
+    return makeError("no MC target for {0}: {1}", T.str(), Err);
+  std::unique_ptr<MCRegisterInfo> MRI(Tgt->createMCRegInfo(T));
+  MCTargetOptions MCOpts;
+  std::unique_ptr<MCAsmInfo> MAI(Tgt->createMCAsmInfo(*MRI, T, MCOpts));
+  std::unique_ptr<MCSubtargetInfo> STI(Tgt->createMCSubtargetInfo(T, "", ""));
+  std::unique_ptr<MCInstrInfo> MII(Tgt->createMCInstrInfo());
+  if (!MRI || !MAI || !STI || !MII)
+    return makeError("incomplete MC target for {0}", T.str());
+  MCContext Ctx(T, MAI.get(), MRI.get(), STI.get());
+  std::unique_ptr<MCDisassembler> Dis(Tgt->createMCDisassembler(*STI, Ctx));
+  std::unique_ptr<MCInstrAnalysis> MIA(Tgt->createMCInstrAnalysis(MII.get()));
+  if (!Dis || !MIA)
+    return makeError("no disassembler for {0}", T.str());
+  std::vector<uint64_t> Out;
+  uint64_t End = Begin + Bytes.size();
+  for (uint64_t Off = 0; Off < Bytes.size();) {
+    MCInst Inst;
+    uint64_t Size = 0;
+    auto S = Dis->getInstruction(Inst, Size, Bytes.slice(Off), Begin + Off,
+                                 nulls());
+    if (S != MCDisassembler::Success || Size == 0) {
+      Off += std::max<uint64_t>(Size, 1);
+      continue;
+    }
+    uint64_t Target;
+    if (MIA->isBranch(Inst) || MIA->isCall(Inst))
+      if (MIA->evaluateBranch(Inst, Begin + Off, Size, Target) &&
+          (Target < Begin || Target >= End))
+        Out.push_back(Target);
+    Off += Size;
+  }
+  return Out;
+}
+} // namespace
+
+Expected<VerifyResult> sysgc::verifyOutput(const ElfObject &Out,
+                                           const SectionGraph &G,
+                                           const LinkPlan &Plan,
+                                           const std::vector<NodeId> &Gc) {
+  VerifyResult R;
+  OutputSymbols Syms(Out);
+  const ArchInfo &Arch = *Plan.Arch;
+
+  for (size_t SiteIdx = 0; SiteIdx < Plan.Dispatch.size(); ++SiteIdx) {
+    const DispatchSite &Site = Plan.Dispatch[SiteIdx];
+    const AbiInfo &Abi = *Arch.findAbi(Site.Abi);
+    const ElfSymbol *D = Syms.get(Site.Symbol);
+    if (!D)
+      return makeError("{0}: dispatch {1} is missing from the output",
+                       Out.Name, Site.Symbol);
+    const ElfSymbol *Ni = Syms.get(Abi.NiEntry);
+    uint64_t Size = Site.End - Site.Begin;
+    auto BytesOrErr = bytesAt(Out, D->Value, Size);
+    if (!BytesOrErr)
+      return BytesOrErr.takeError();
+
+    // What each dispatch edge must lead to now.
+    std::set<uint64_t> Allowed, Forbidden;
+    for (const DispatchEdge &E : Plan.DispatchEdges) {
+      if (E.Site != SiteIdx)
+        continue;
+      const ElfSymbol *Entry = Syms.get(E.Entry);
+      if (E.Retarget) {
+        if (!Ni)
+          return makeError("{0}: {1} is missing from the output", Out.Name,
+                           Abi.NiEntry);
+        if (Entry && Entry->Value != Ni->Value)
+          Forbidden.insert(Entry->Value);
+      } else {
+        if (!Entry)
+          return makeError("{0}: allowed entry {1} is missing from the "
+                           "output",
+                           Out.Name, E.Entry);
+        Allowed.insert(Entry->Value);
+      }
+      if (Site.IsTable && E.Slot) {
+        unsigned PS = Out.Is64 ? 8 : 4;
+        uint64_t Off = uint64_t(*E.Slot) * PS;
+        if (Off + PS > BytesOrErr->size())
+          return makeError("{0}: slot {1} is outside {2}", Out.Name, *E.Slot,
+                           Site.Symbol);
+        const uint8_t *P = BytesOrErr->data() + Off;
+        uint64_t V = PS == 8 ? (Out.IsLittleEndian
+                                    ? support::endian::read64le(P)
+                                    : support::endian::read64be(P))
+                             : (Out.IsLittleEndian
+                                    ? support::endian::read32le(P)
+                                    : support::endian::read32be(P));
+        uint64_t Want = E.Retarget ? Ni->Value : Entry->Value;
+        if (V != Want)
+          return makeError("{0}: {1}[{2}] holds {3}, expected {4}", Out.Name,
+                           Site.Symbol, *E.Slot, Syms.namesAt(V),
+                           E.Retarget ? Abi.NiEntry.str() : E.Entry);
+        ++R.SlotsChecked;
+      }
+    }
+    if (!Site.IsTable) {
+      auto TargetsOrErr = branchTargets(Out, *BytesOrErr, D->Value);
+      if (!TargetsOrErr)
+        return TargetsOrErr.takeError();
+      std::set<uint64_t> Seen;
+      for (uint64_t T : *TargetsOrErr) {
+        ++R.BranchesChecked;
+        Seen.insert(T);
+        if (Forbidden.count(T))
+          return makeError("{0}: {1} still branches to {2}, whose syscall "
+                           "is not allowed",
+                           Out.Name, Site.Symbol, Syms.namesAt(T));
+      }
+      for (uint64_t A : Allowed)
+        if (!Seen.count(A))
+          return makeError("{0}: {1} no longer branches to allowed entry {2}",
+                           Out.Name, Site.Symbol, Syms.namesAt(A));
+    }
+  }
+
+  // Removed syscalls leave no entry symbol behind.
+  for (const SyscallStatus &S : Plan.Syscalls)
+    if (S.State == SyscallState::Removed && !S.Entry.empty() &&
+        Syms.get(S.Entry))
+      return makeError("{0}: removed syscall {1}:{2} still has {3}", Out.Name,
+                       S.Abi, S.Name, S.Entry);
+
+  // lld collected what the plan predicted, and nothing more (Retain mode:
+  // anything else would be code the kernel may need).
+  std::set<NodeId> Collected(Gc.begin(), Gc.end());
+  Collected.erase(NoNode);
+  if (Plan.Mode == GcMode::Retain) {
+    for (NodeId N : Collected)
+      if (!Plan.Dead[N])
+        return makeError("lld collected {0}, which the plan retains: a "
+                         "reference sysgc did not see; refusing the output",
+                         G.describe(N));
+  }
+  for (int N = Plan.Dead.find_first(); N != -1; N = Plan.Dead.find_next(N))
+    if (!Collected.count(N))
+      R.Notes.push_back("kept by the linker despite the plan: " +
+                        G.describe(N));
+  return R;
+}
