@@ -109,6 +109,13 @@ Error InputSet::readOne(const LinkInput &In, size_t InputIndex) {
   return Error::success();
 }
 
+Error InputSet::addBuffer(MemoryBufferRef Buf, std::string Name, bool Lazy) {
+  Files.push_back({});
+  Files.back().Path = Name;
+  Files.back().K = InputFileInfo::Object;
+  return addObject(Buf, Name, Files.size() - 1, Lazy ? 0 : -1, Name, Lazy);
+}
+
 Expected<std::unique_ptr<InputSet>> InputSet::read(const LinkCommand &Cmd) {
   auto S = std::make_unique<InputSet>();
   S->Files.resize(Cmd.Inputs.size());

@@ -22,6 +22,7 @@
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Triple.h"
+#include <map>
 #include <set>
 
 using namespace sysgc;
@@ -161,42 +162,52 @@ Expected<VerifyResult> sysgc::verifyOutput(const ElfObject &Out,
 
     // What each dispatch edge must lead to now.
     std::set<uint64_t> Allowed, Forbidden;
+    std::map<uint32_t, const DispatchEdge *> BySlot;
     for (const DispatchEdge &E : Plan.DispatchEdges) {
       if (E.Site != SiteIdx)
         continue;
+      if (E.Retarget && !Ni)
+        return makeError("{0}: {1} is missing from the output", Out.Name,
+                         Abi.NiEntry);
       const ElfSymbol *Entry = Syms.get(E.Entry);
       if (E.Retarget) {
-        if (!Ni)
-          return makeError("{0}: {1} is missing from the output", Out.Name,
-                           Abi.NiEntry);
         if (Entry && Entry->Value != Ni->Value)
           Forbidden.insert(Entry->Value);
+      } else if (!Entry) {
+        return makeError("{0}: allowed entry {1} is missing from the output",
+                         Out.Name, E.Entry);
       } else {
-        if (!Entry)
-          return makeError("{0}: allowed entry {1} is missing from the "
-                           "output",
-                           Out.Name, E.Entry);
         Allowed.insert(Entry->Value);
       }
-      if (Site.IsTable && E.Slot) {
-        unsigned PS = Out.Is64 ? 8 : 4;
-        uint64_t Off = uint64_t(*E.Slot) * PS;
-        if (Off + PS > BytesOrErr->size())
-          return makeError("{0}: slot {1} is outside {2}", Out.Name, *E.Slot,
-                           Site.Symbol);
+      if (E.Slot)
+        BySlot[*E.Slot] = &E;
+    }
+    if (Site.IsTable) {
+      // Every slot: its allowed entry, or sys_ni_syscall, never the entry
+      // of a syscall the allowlist does not name.
+      unsigned PS = Out.Is64 ? 8 : 4;
+      for (uint64_t Off = 0; Off + PS <= BytesOrErr->size(); Off += PS) {
         const uint8_t *P = BytesOrErr->data() + Off;
-        uint64_t V = PS == 8 ? (Out.IsLittleEndian
-                                    ? support::endian::read64le(P)
-                                    : support::endian::read64be(P))
-                             : (Out.IsLittleEndian
-                                    ? support::endian::read32le(P)
-                                    : support::endian::read32be(P));
-        uint64_t Want = E.Retarget ? Ni->Value : Entry->Value;
+        uint64_t V = PS == 8 ? (Out.IsLittleEndian ? support::endian::read64le(P)
+                                                   : support::endian::read64be(P))
+                             : (Out.IsLittleEndian ? support::endian::read32le(P)
+                                                   : support::endian::read32be(P));
+        uint32_t Slot = Off / PS;
+        ++R.SlotsChecked;
+        auto It = BySlot.find(Slot);
+        if (It == BySlot.end()) {
+          if (Forbidden.count(V))
+            return makeError("{0}: {1}[{2}] holds {3}, whose syscall is not "
+                             "allowed",
+                             Out.Name, Site.Symbol, Slot, Syms.namesAt(V));
+          continue;
+        }
+        const DispatchEdge &E = *It->second;
+        uint64_t Want = E.Retarget ? Ni->Value : Syms.get(E.Entry)->Value;
         if (V != Want)
           return makeError("{0}: {1}[{2}] holds {3}, expected {4}", Out.Name,
-                           Site.Symbol, *E.Slot, Syms.namesAt(V),
+                           Site.Symbol, Slot, Syms.namesAt(V),
                            E.Retarget ? Abi.NiEntry.str() : E.Entry);
-        ++R.SlotsChecked;
       }
     }
     if (!Site.IsTable) {

@@ -114,10 +114,9 @@ def parse(output):
             res[parts[0]][int(kv["nr"])] = int(kv["ret"])
         elif parts[0] == "selfcheck":
             res["selfcheck"] = int(kv["bad"])
-        elif parts[0] == "extable":
-            res["extable"] = int(kv["entries"])
-        elif parts[0] == "unwind":
-            res["unwind"] = int(kv["entries"])
+        elif parts[0] in ("extable", "unwind"):
+            res[parts[0]] = int(kv["entries"])
+            res[parts[0] + "_sorted"] = int(kv["sorted"])
         elif parts[0] == "FAIL":
             res["fail"].append(line)
     return res

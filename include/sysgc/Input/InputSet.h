@@ -50,6 +50,11 @@ public:
   static llvm::Expected<std::unique_ptr<InputSet>>
   read(const LinkCommand &Cmd);
 
+  /// Add one object held in memory as an input of its own (tools, tests).
+  /// Buf must outlive the set.
+  llvm::Error addBuffer(llvm::MemoryBufferRef Buf, std::string Name,
+                        bool Lazy = false);
+
   std::vector<InputObject> Objects;
   /// Parallel to LinkCommand::Inputs.
   std::vector<InputFileInfo> Files;

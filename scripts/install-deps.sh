@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Install what sysgc needs to build and test, from Debian 12's apt only.
+# Idempotent: does nothing when every package is already installed.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain and the LLVM/LLD 22 libraries sysgc links against
+  cmake ninja-build ccache clang-22 lld-22 llvm-22 llvm-22-dev liblld-22-dev
+  libclang-rt-22-dev libzstd-dev zlib1g-dev
+  libboost-program-options-dev libgtest-dev libgmock-dev python3
+)
+if [ "${SYSGC_WITH_KERNEL_DEPS:-0}" = 1 ]; then
+  PACKAGES+=(linux-source-6.12 qemu-system-x86 busybox-static flex bison bc
+             libelf-dev libssl-dev cpio)
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,193 @@
+//===- sysgc/main.cpp - sysgc's inspection commands -----------------------===//
+//
+// A thin driver over the libraries:
+//   sysgc symbols FILE [--json]     sized symbols of an ELF file, read by
+//                                   sysgc's own reader
+//   sysgc check-allowlist FILE [--arch NAME]
+//                                   resolve an allowlist against the tables
+//   sysgc syscalls [--arch NAME] [--abi ABI]
+//                                   list the syscall table sysgc uses
+//
+//===----------------------------------------------------------------------===//
+#include "sysgc/Allowlist/Allowlist.h"
+#include "sysgc/Arch/Arch.h"
+#include "sysgc/Object/ElfObject.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/BinaryFormat/ELF.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+#include <boost/program_options.hpp>
+#include <iostream>
+
+namespace po = boost::program_options;
+using namespace sysgc;
+using namespace llvm;
+
+static int fail(const Twine &Msg) {
+  errs() << "sysgc: error: " << Msg << "\n";
+  return 1;
+}
+
+static const ArchInfo *archNamed(const std::string &Name) {
+  for (const ArchInfo *A : allArchs())
+    if (A->Name == Name)
+      return A;
+  return nullptr;
+}
+
+static int cmdSymbols(const std::vector<std::string> &Args) {
+  po::options_description Desc("sysgc symbols FILE [options]");
+  Desc.add_options()("help,h", "this help")("json", "JSON output")(
+      "file", po::value<std::string>()->required(), "ELF file");
+  po::positional_options_description Pos;
+  Pos.add("file", 1);
+  po::variables_map VM;
+  po::store(po::command_line_parser(Args).options(Desc).positional(Pos).run(),
+            VM);
+  if (VM.count("help")) {
+    std::cout << Desc;
+    return 0;
+  }
+  po::notify(VM);
+  std::string Path = VM["file"].as<std::string>();
+  auto Buf = MemoryBuffer::getFile(Path, false, false);
+  if (!Buf)
+    return fail(Path + ": " + Buf.getError().message());
+  auto O = ElfObject::create((*Buf)->getMemBufferRef(), Path);
+  if (!O)
+    return fail(toString(O.takeError()));
+  struct Row {
+    std::string Name, Kind, Section;
+    uint64_t Size, Value;
+    bool Global;
+  };
+  std::vector<Row> Rows;
+  for (const ElfSymbol &S : (*O)->Symbols) {
+    if (!S.inSection() || S.Name.empty() ||
+        (S.Type != ELF::STT_FUNC && S.Type != ELF::STT_OBJECT))
+      continue;
+    Rows.push_back({S.Name.str(), S.Type == ELF::STT_FUNC ? "function" : "object",
+                    (*O)->Sections[S.Shndx].Name.str(), S.Size, S.Value,
+                    S.Binding != ELF::STB_LOCAL});
+  }
+  llvm::sort(Rows, [](const Row &A, const Row &B) {
+    return std::tie(A.Name, A.Value) < std::tie(B.Name, B.Value);
+  });
+  if (VM.count("json")) {
+    json::OStream J(outs(), 1);
+    J.arrayBegin();
+    for (const Row &R : Rows)
+      J.object([&] {
+        J.attribute("name", R.Name);
+        J.attribute("kind", R.Kind);
+        J.attribute("size", int64_t(R.Size));
+        J.attribute("section", R.Section);
+        J.attribute("global", R.Global);
+      });
+    J.arrayEnd();
+    outs() << "\n";
+  } else {
+    for (const Row &R : Rows)
+      outs() << formatv("{0,8} {1} {2} {3}\n", R.Size, R.Kind[0], R.Section,
+                        R.Name);
+  }
+  return 0;
+}
+
+static int cmdCheckAllowlist(const std::vector<std::string> &Args) {
+  po::options_description Desc("sysgc check-allowlist FILE [options]");
+  Desc.add_options()("help,h", "this help")(
+      "arch", po::value<std::string>()->default_value("x86_64"), "architecture")(
+      "allow-unknown", "unknown names are warnings")(
+      "file", po::value<std::string>()->required(), "allowlist");
+  po::positional_options_description Pos;
+  Pos.add("file", 1);
+  po::variables_map VM;
+  po::store(po::command_line_parser(Args).options(Desc).positional(Pos).run(),
+            VM);
+  if (VM.count("help")) {
+    std::cout << Desc;
+    return 0;
+  }
+  po::notify(VM);
+  const ArchInfo *A = archNamed(VM["arch"].as<std::string>());
+  if (!A)
+    return fail("unknown architecture " + VM["arch"].as<std::string>());
+  std::string Path = VM["file"].as<std::string>();
+  auto Buf = MemoryBuffer::getFile(Path, true);
+  if (!Buf)
+    return fail(Path + ": " + Buf.getError().message());
+  AllowlistOptions Opts;
+  Opts.AllowUnknown = VM.count("allow-unknown");
+  auto L = Allowlist::parse((*Buf)->getBuffer(), Path, *A, Opts);
+  if (!L)
+    return fail(toString(L.takeError()));
+  for (const std::string &W : L->Warnings)
+    errs() << W << "\n";
+  for (const AbiInfo &Abi : A->Abis) {
+    outs() << Abi.Name << ":";
+    for (uint32_t Nr : L->allowed(Abi.Name))
+      outs() << " " << Abi.findByNr(Nr)->Name;
+    outs() << "\n";
+  }
+  return 0;
+}
+
+static int cmdSyscalls(const std::vector<std::string> &Args) {
+  po::options_description Desc("sysgc syscalls [options]");
+  Desc.add_options()("help,h", "this help")(
+      "arch", po::value<std::string>()->default_value("x86_64"), "architecture")(
+      "abi", po::value<std::string>(), "one ABI only");
+  po::variables_map VM;
+  po::store(po::command_line_parser(Args).options(Desc).run(), VM);
+  if (VM.count("help")) {
+    std::cout << Desc;
+    return 0;
+  }
+  po::notify(VM);
+  const ArchInfo *A = archNamed(VM["arch"].as<std::string>());
+  if (!A)
+    return fail("unknown architecture " + VM["arch"].as<std::string>());
+  for (const AbiInfo &Abi : A->Abis) {
+    if (VM.count("abi") && Abi.Name != VM["abi"].as<std::string>())
+      continue;
+    for (const SyscallDesc &D : Abi.Syscalls)
+      outs() << Abi.Name << "\t" << D.Nr << "\t" << D.Name << "\t" << D.Entry
+             << "\n";
+  }
+  return 0;
+}
+
+int main(int argc, const char **argv) {
+  InitLLVM X(argc, argv);
+  const char *Usage =
+      "usage: sysgc COMMAND [options]\n"
+      "commands:\n"
+      "  symbols FILE [--json]           sized symbols of an ELF file\n"
+      "  check-allowlist FILE [--arch A] resolve an allowlist\n"
+      "  syscalls [--arch A] [--abi B]   the syscall tables sysgc uses\n";
+  if (argc < 2) {
+    errs() << Usage;
+    return 2;
+  }
+  std::string Cmd = argv[1];
+  std::vector<std::string> Args(argv + 2, argv + argc);
+  try {
+    if (Cmd == "symbols")
+      return cmdSymbols(Args);
+    if (Cmd == "check-allowlist")
+      return cmdCheckAllowlist(Args);
+    if (Cmd == "syscalls")
+      return cmdSyscalls(Args);
+    if (Cmd == "-h" || Cmd == "--help" || Cmd == "help") {
+      outs() << Usage;
+      return 0;
+    }
+  } catch (const po::error &E) {
+    return fail(Twine(Cmd) + ": " + E.what());
+  }
+  errs() << "sysgc: unknown command '" << Cmd << "'\n" << Usage;
+  return 2;
+}

@@ -1,0 +1,198 @@
+//===- PlanTest.cpp - dispatch, tables and liveness on a tiny kernel -------===//
+#include "sysgc/Plan/Plan.h"
+#include "../Support/TestObjects.h"
+#include "llvm/BinaryFormat/ELF.h"
+#include "gtest/gtest.h"
+#include <map>
+#include <set>
+
+using namespace sysgc;
+using namespace sysgc::test;
+using namespace llvm;
+
+namespace {
+struct Fixture {
+  TestInputs In;
+  std::unique_ptr<SectionGraph> G;
+  const ArchInfo &Arch = *getArch(ELF::EM_X86_64);
+
+  Fixture() {
+    In.add(KernelYaml, "kernel.o");
+    G = std::make_unique<SectionGraph>(In.Set);
+  }
+  NodeId node(StringRef Name) const {
+    const ElfObject &O = G->object(0);
+    for (uint32_t S = 0; S < O.Sections.size(); ++S)
+      if (O.Sections[S].Name == Name)
+        return G->node(0, S);
+    ADD_FAILURE() << "no section " << Name.str();
+    return NoNode;
+  }
+  LinkPlan plan(StringRef AllowText, GcMode Mode = GcMode::Retain,
+                std::vector<std::string> Dispatch = {}) {
+    auto A = Allowlist::parse(AllowText, "allow", Arch);
+    EXPECT_TRUE(bool(A));
+    PlanOptions O;
+    O.Mode = Mode;
+    O.Dispatch = Dispatch;
+    O.RootSymbols = {"_start"};
+    auto P = planLink(*G, Arch, *A, O);
+    EXPECT_TRUE(bool(P)) << toString(P.takeError());
+    return std::move(*P);
+  }
+  const SyscallStatus &status(const LinkPlan &P, StringRef Name) {
+    for (const SyscallStatus &S : P.Syscalls)
+      if (S.Abi == "x64" && S.Name == Name)
+        return S;
+    static SyscallStatus None;
+    ADD_FAILURE() << "no status for " << Name.str();
+    return None;
+  }
+};
+
+TEST(Plan, FindsTableAndSwitchDispatch) {
+  Fixture F;
+  LinkPlan P = F.plan("read\n");
+  ASSERT_EQ(P.Dispatch.size(), 2u);
+  EXPECT_EQ(P.Dispatch[0].Symbol, "x64_sys_call");
+  EXPECT_FALSE(P.Dispatch[0].IsTable);
+  EXPECT_EQ(P.Dispatch[1].Symbol, "sys_call_table");
+  EXPECT_TRUE(P.Dispatch[1].IsTable);
+}
+
+TEST(Plan, RetargetsExactlyTheDisallowedEntries) {
+  Fixture F;
+  LinkPlan P = F.plan("read\n");
+  std::vector<std::string> Retargeted, Kept;
+  for (const DispatchEdge &E : P.DispatchEdges)
+    (E.Retarget ? Retargeted : Kept)
+        .push_back(P.Dispatch[E.Site].Symbol + ":" + E.Entry);
+  EXPECT_EQ(Kept, (std::vector<std::string>{"x64_sys_call:__x64_sys_read",
+                                            "sys_call_table:__x64_sys_read"}));
+  EXPECT_EQ(Retargeted.size(), 4u); // socket and time, in both dispatchers
+  // Table slots come from the offset, not the symbol.
+  for (const DispatchEdge &E : P.DispatchEdges)
+    if (E.Slot && E.Entry == "__x64_sys_time")
+      EXPECT_EQ(*E.Slot, 201u);
+  auto R = P.retargetsOf(0);
+  ASSERT_EQ(R.size(), 4u);
+  for (auto &[Reloc, Name] : R)
+    EXPECT_EQ(Name, "__x64_sys_ni_syscall");
+}
+
+TEST(Plan, DeadIsExactlyTheSyscallExclusiveCode) {
+  Fixture F;
+  LinkPlan P = F.plan("read\n");
+  std::set<std::string> Dead;
+  for (int N = P.Dead.find_first(); N != -1; N = P.Dead.find_next(N))
+    Dead.insert(F.G->section(N).Name.str());
+  EXPECT_EQ(Dead, (std::set<std::string>{".text.__x64_sys_socket",
+                                         ".text.sock_create",
+                                         ".text.sock_alloc",
+                                         ".rodata.families"}));
+  // fdget is shared with read; time is called by emulate_vsyscall.
+  EXPECT_TRUE(P.Candidate[F.node(".text.fdget")]);
+  EXPECT_FALSE(P.Dead[F.node(".text.fdget")]);
+  EXPECT_FALSE(P.Dead[F.node(".text.__x64_sys_time")]);
+}
+
+TEST(Plan, StatusesAndWhyCodeStayed) {
+  Fixture F;
+  LinkPlan P = F.plan("read\n");
+  EXPECT_EQ(F.status(P, "read").State, SyscallState::Kept);
+  EXPECT_EQ(F.status(P, "socket").State, SyscallState::Removed);
+  const SyscallStatus &T = F.status(P, "time");
+  EXPECT_EQ(T.State, SyscallState::RemovedCodeKept);
+  EXPECT_NE(T.Reason.find("emulate_vsyscall"), std::string::npos) << T.Reason;
+  EXPECT_EQ(F.status(P, "open").State, SyscallState::NotImplemented);
+  LinkPlan Q = F.plan("read\nopen\n");
+  EXPECT_EQ(F.status(Q, "open").State, SyscallState::AllowedNotImplemented);
+}
+
+TEST(Plan, TablesSplitByOwnerAndParallelTablesFollow) {
+  Fixture F;
+  LinkPlan P = F.plan("read\n");
+  std::map<std::string, const TableSplit *> By;
+  for (const TableSplit &S : P.Splits)
+    By[F.G->object(0).Sections[S.Sec].Name.str()] = &S;
+  ASSERT_EQ(By.size(), 3u);
+  const TableSplit &Ex = *By["__ex_table"];
+  ASSERT_EQ(Ex.Pieces.size(), 2u);
+  EXPECT_EQ(F.G->node(0, Ex.Pieces[0].Owner), F.node(".text.__x64_sys_read"));
+  EXPECT_EQ(F.G->node(0, Ex.Pieces[1].Owner), F.node(".text.sock_alloc"));
+  EXPECT_TRUE(Ex.Remainder.empty());
+  const TableSplit &Ip = *By[".orc_unwind_ip"], &Un = *By[".orc_unwind"];
+  ASSERT_EQ(Ip.Pieces.size(), 4u);
+  ASSERT_EQ(Un.Pieces.size(), Ip.Pieces.size());
+  for (size_t I = 0; I < Ip.Pieces.size(); ++I) {
+    EXPECT_EQ(Ip.Pieces[I].Owner, Un.Pieces[I].Owner);
+    EXPECT_EQ(Ip.Pieces[I].Entries, Un.Pieces[I].Entries);
+  }
+}
+
+TEST(Plan, TablesDoNotPinCode) {
+  // sock_alloc has __ex_table and unwind entries, yet it is dead: table
+  // edges count only once the owner is live.
+  Fixture F;
+  LinkPlan P = F.plan("read\n");
+  EXPECT_TRUE(P.Dead[F.node(".text.sock_alloc")]);
+  EXPECT_FALSE(P.Retain[F.node(".text.sock_alloc")]);
+}
+
+TEST(Plan, RetainEverythingElseOnlyInRetainMode) {
+  Fixture F;
+  LinkPlan P = F.plan("read\n");
+  EXPECT_TRUE(P.Retain[F.node(".text.main")]);
+  EXPECT_TRUE(P.Retain[F.node(".text.fdget")]);
+  EXPECT_TRUE(P.Retain[F.node("__ex_table")]);
+  EXPECT_FALSE(P.Retain[F.node(".symtab")]);
+  LinkPlan C = F.plan("read\n", GcMode::Collect);
+  EXPECT_EQ(C.Retain.count(), 0u);
+  EXPECT_EQ(C.Dead, P.Dead);
+}
+
+TEST(Plan, EverythingAllowedRemovesNothing) {
+  Fixture F;
+  LinkPlan P = F.plan("read\nsocket\ntime\n");
+  EXPECT_EQ(P.Dead.count(), 0u);
+  for (const DispatchEdge &E : P.DispatchEdges)
+    EXPECT_FALSE(E.Retarget);
+}
+
+TEST(Plan, EmptyAllowlistRemovesSharedHelpersToo) {
+  Fixture F;
+  LinkPlan P = F.plan("");
+  EXPECT_TRUE(P.Dead[F.node(".text.fdget")]);
+  EXPECT_TRUE(P.Dead[F.node(".text.__x64_sys_read")]);
+  EXPECT_FALSE(P.Dead[F.node(".text.__x64_sys_ni_syscall")]);
+}
+
+TEST(Plan, DispatchOverride) {
+  Fixture F;
+  LinkPlan P = F.plan("read\n", GcMode::Retain, {"sys_call_table"});
+  ASSERT_EQ(P.Dispatch.size(), 1u);
+  // x64_sys_call is no dispatch now: its reference keeps socket alive.
+  EXPECT_FALSE(P.Dead[F.node(".text.__x64_sys_socket")]);
+  auto A = Allowlist::parse("read\n", "a", F.Arch);
+  PlanOptions O;
+  O.Dispatch = {"no_such_table"};
+  auto Bad = planLink(*F.G, F.Arch, *A, O);
+  ASSERT_FALSE(bool(Bad));
+  EXPECT_NE(toString(Bad.takeError()).find("no_such_table"), std::string::npos);
+}
+
+TEST(Plan, EntryRegexOverride) {
+  Fixture F;
+  auto A = Allowlist::parse("read\n", "a", F.Arch);
+  PlanOptions O;
+  O.EntryRegex = "^__x64_(sys_socket)$"; // only socket counts as an entry
+  auto P = planLink(*F.G, F.Arch, *A, O);
+  ASSERT_TRUE(bool(P)) << toString(P.takeError());
+  for (const DispatchEdge &E : P->DispatchEdges)
+    EXPECT_EQ(E.Entry, "__x64_sys_socket");
+  O.EntryRegex = "no groups";
+  auto Bad = planLink(*F.G, F.Arch, *A, O);
+  EXPECT_FALSE(bool(Bad));
+  consumeError(Bad.takeError());
+}
+} // namespace

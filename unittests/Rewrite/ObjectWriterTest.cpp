@@ -1,0 +1,236 @@
+//===- ObjectWriterTest.cpp - write, read back, compare --------------------===//
+#include "sysgc/Rewrite/ObjectWriter.h"
+#include "../Support/TestObjects.h"
+#include "llvm/BinaryFormat/ELF.h"
+#include "gtest/gtest.h"
+
+using namespace sysgc;
+using namespace sysgc::test;
+using namespace llvm;
+
+namespace {
+struct Rewritten {
+  std::vector<char> Bytes;
+  std::unique_ptr<ElfObject> Obj;
+
+  const ElfSection *section(StringRef Name, uint64_t Flag = 0) const {
+    for (const ElfSection &S : Obj->Sections)
+      if (S.Name == Name && (S.Flags & Flag) == Flag)
+        return &S;
+    return nullptr;
+  }
+  std::vector<const ElfSection *> all(StringRef Name) const {
+    std::vector<const ElfSection *> Out;
+    for (const ElfSection &S : Obj->Sections)
+      if (S.Name == Name)
+        Out.push_back(&S);
+    return Out;
+  }
+};
+
+Rewritten rewrite(const ElfObject &O, const ObjectEdits &E) {
+  Rewritten R;
+  auto BytesOrErr = writeObject(O, E);
+  EXPECT_TRUE(bool(BytesOrErr)) << toString(BytesOrErr.takeError());
+  R.Bytes = std::move(*BytesOrErr);
+  auto ObjOrErr = ElfObject::create(
+      MemoryBufferRef(StringRef(R.Bytes.data(), R.Bytes.size()), "out.o"),
+      "out.o");
+  EXPECT_TRUE(bool(ObjOrErr)) << toString(ObjOrErr.takeError());
+  R.Obj = std::move(*ObjOrErr);
+  return R;
+}
+
+struct PlannedKernel {
+  TestInputs In;
+  std::unique_ptr<SectionGraph> G;
+  LinkPlan Plan;
+  ObjectEdits Edits;
+  PlannedKernel() {
+    In.add(KernelYaml, "kernel.o");
+    G = std::make_unique<SectionGraph>(In.Set);
+    const ArchInfo &Arch = *getArch(ELF::EM_X86_64);
+    auto A = Allowlist::parse("read\n", "a", Arch);
+    Plan = std::move(*planLink(*G, Arch, *A, {}));
+    Edits.Retargets = Plan.retargetsOf(0);
+    for (const TableSplit &S : Plan.Splits)
+      Edits.Splits.push_back(&S);
+    for (int N = Plan.Retain.find_first(); N != -1; N = Plan.Retain.find_next(N))
+      Edits.Retain.push_back(G->secOf(N));
+  }
+  const ElfObject &obj() const { return G->object(0); }
+};
+
+TEST(ObjectWriter, NoEditsRoundTrips) {
+  PlannedKernel K;
+  Rewritten R = rewrite(K.obj(), {});
+  ASSERT_EQ(R.Obj->Sections.size(), K.obj().Sections.size());
+  for (size_t I = 1; I < R.Obj->Sections.size(); ++I) {
+    EXPECT_EQ(R.Obj->Sections[I].Name, K.obj().Sections[I].Name);
+    EXPECT_EQ(R.Obj->Sections[I].Flags, K.obj().Sections[I].Flags);
+    EXPECT_EQ(R.Obj->Sections[I].Contents, K.obj().Sections[I].Contents);
+  }
+  EXPECT_EQ(R.Obj->Relocs.size(), K.obj().Relocs.size());
+  EXPECT_EQ(R.Obj->Symbols.size(), K.obj().Symbols.size());
+}
+
+TEST(ObjectWriter, RetargetPointsRelocationsAtNi) {
+  PlannedKernel K;
+  Rewritten R = rewrite(K.obj(), K.Edits);
+  const ElfSection *Sw = R.section(".text.x64_sys_call");
+  ASSERT_NE(Sw, nullptr);
+  uint32_t SwIdx = Sw - R.Obj->Sections.data();
+  std::vector<std::string> Targets;
+  for (const ElfReloc &Rel : R.Obj->relocsOf(SwIdx))
+    Targets.push_back(R.Obj->Symbols[Rel.Symbol].Name.str());
+  EXPECT_EQ(Targets, (std::vector<std::string>{
+                         "__x64_sys_read", "__x64_sys_ni_syscall",
+                         "__x64_sys_ni_syscall", "__x64_sys_ni_syscall"}));
+  // Addends survive.
+  for (const ElfReloc &Rel : R.Obj->relocsOf(SwIdx))
+    EXPECT_EQ(Rel.Addend, -4);
+}
+
+TEST(ObjectWriter, UnknownTargetSymbolIsAppendedAsUndefinedGlobal) {
+  PlannedKernel K;
+  ObjectEdits E;
+  E.Retargets = {{K.Plan.retargetsOf(0)[0].first, "__x64_sys_brand_new"}};
+  Rewritten R = rewrite(K.obj(), E);
+  ASSERT_EQ(R.Obj->Symbols.size(), K.obj().Symbols.size() + 1);
+  const ElfSymbol &S = R.Obj->Symbols.back();
+  EXPECT_EQ(S.Name, "__x64_sys_brand_new");
+  EXPECT_TRUE(S.isUndefined());
+  EXPECT_EQ(S.Binding, ELF::STB_GLOBAL);
+}
+
+TEST(ObjectWriter, TablesBecomeLinkOrderPiecesWithTheirRelocations) {
+  PlannedKernel K;
+  Rewritten R = rewrite(K.obj(), K.Edits);
+  auto Ex = R.all("__ex_table");
+  ASSERT_EQ(Ex.size(), 3u); // the (now empty) original and two pieces
+  EXPECT_EQ(Ex[0]->Size, 0u);
+  for (size_t I = 1; I < Ex.size(); ++I) {
+    EXPECT_TRUE(Ex[I]->Flags & ELF::SHF_LINK_ORDER);
+    EXPECT_EQ(Ex[I]->Size, 12u);
+    EXPECT_EQ(Ex[I]->AddrAlign, 4u);
+  }
+  EXPECT_EQ(R.Obj->Sections[Ex[1]->Link].Name, ".text.__x64_sys_read");
+  EXPECT_EQ(R.Obj->Sections[Ex[2]->Link].Name, ".text.sock_alloc");
+  // The sock_alloc piece carries the entry's two relocations, rebased.
+  uint32_t P2 = Ex[2] - R.Obj->Sections.data();
+  auto Rels = R.Obj->relocsOf(P2);
+  ASSERT_EQ(Rels.size(), 2u);
+  EXPECT_EQ(Rels[0].Offset, 0u);
+  EXPECT_EQ(Rels[1].Offset, 4u);
+  EXPECT_EQ(Rels[0].Addend, 2);
+  EXPECT_EQ(R.Obj->Symbols[Rels[0].Symbol].Type, ELF::STT_SECTION);
+}
+
+TEST(ObjectWriter, ParallelTableDataMovesWithItsEntries) {
+  PlannedKernel K;
+  Rewritten R = rewrite(K.obj(), K.Edits);
+  auto Un = R.all(".orc_unwind");
+  auto Ip = R.all(".orc_unwind_ip");
+  ASSERT_EQ(Un.size(), 5u);
+  ASSERT_EQ(Ip.size(), 5u);
+  for (size_t I = 1; I < Un.size(); ++I) {
+    ASSERT_EQ(Un[I]->Size, 6u);
+    // Entry i of the original holds byte i+1 first; owners match the ip
+    // pieces.
+    EXPECT_EQ(Un[I]->Contents[0], I);
+    EXPECT_EQ(Un[I]->Link, Ip[I]->Link);
+  }
+}
+
+TEST(ObjectWriter, RetainFlagsOnlyWhereAsked) {
+  PlannedKernel K;
+  Rewritten R = rewrite(K.obj(), K.Edits);
+  EXPECT_TRUE(R.section(".text.main")->Flags & ELF::SHF_GNU_RETAIN);
+  EXPECT_TRUE(R.section(".text.fdget")->Flags & ELF::SHF_GNU_RETAIN);
+  EXPECT_FALSE(R.section(".text.sock_alloc")->Flags & ELF::SHF_GNU_RETAIN);
+  EXPECT_FALSE(R.section(".text.__x64_sys_socket")->Flags & ELF::SHF_GNU_RETAIN);
+}
+
+TEST(ObjectWriter, RefusesBadEdits) {
+  PlannedKernel K;
+  TableSplit Bad = K.Plan.Splits[0];
+  Bad.EntrySize = 7; // does not divide the table
+  ObjectEdits E;
+  E.Splits = {&Bad};
+  auto Out = writeObject(K.obj(), E);
+  ASSERT_FALSE(bool(Out));
+  EXPECT_NE(toString(Out.takeError()).find("7-byte"), std::string::npos);
+  TableSplit Twice = K.Plan.Splits[0];
+  Twice.Remainder = Twice.Pieces[0].Entries;
+  E.Splits = {&Twice};
+  auto Out2 = writeObject(K.obj(), E);
+  ASSERT_FALSE(bool(Out2));
+  consumeError(Out2.takeError());
+}
+
+// More than 65280 sections: the output must use extended numbering, and
+// symbols in high sections SHN_XINDEX.
+TEST(ObjectWriter, ExtendedSectionNumbering) {
+  std::string Y = "--- !ELF\nFileHeader: { Class: ELFCLASS64, Data: "
+                  "ELFDATA2LSB, Type: ET_REL, Machine: EM_X86_64 }\n"
+                  "Sections:\n";
+  const int N = 65285;
+  for (int I = 0; I < N; ++I)
+    Y += "  - { Name: .text.f" + std::to_string(I) +
+         ", Type: SHT_PROGBITS, Flags: [ SHF_ALLOC, SHF_EXECINSTR ], Size: 1 }\n";
+  Y += "  - { Name: __ex_table, Type: SHT_PROGBITS, Flags: [ SHF_ALLOC ], "
+       "AddressAlign: 4, Size: 24 }\n"
+       "  - Name: .rela__ex_table\n    Type: SHT_RELA\n    Info: __ex_table\n"
+       "    Relocations:\n"
+       "      - { Offset: 0, Symbol: f65284, Type: R_X86_64_PC32 }\n"
+       "      - { Offset: 12, Symbol: f65283, Type: R_X86_64_PC32 }\n"
+       // Symbols: null, label (local first), f65284, f65283.
+       "  - Name: .symtab_shndx\n    Type: SHT_SYMTAB_SHNDX\n"
+       "    Link: .symtab\n    EntSize: 4\n"
+       "    Entries: [ 0, 65286, 65285, 65284 ]\n"
+       "Symbols:\n"
+       "  - { Name: label, Index: SHN_XINDEX, Value: 12 }\n"
+       "  - { Name: f65284, Type: STT_FUNC, Index: SHN_XINDEX, Binding: STB_GLOBAL }\n"
+       "  - { Name: f65283, Type: STT_FUNC, Index: SHN_XINDEX, Binding: STB_GLOBAL }\n";
+  auto Buf = yamlToObject(Y);
+  auto In = ElfObject::create(Buf->getMemBufferRef(), "big.o");
+  ASSERT_TRUE(bool(In)) << toString(In.takeError());
+  uint32_t Ex = 0;
+  for (uint32_t I = 0; I < (*In)->Sections.size(); ++I)
+    if ((*In)->Sections[I].Name == "__ex_table")
+      Ex = I;
+  ASSERT_EQ(Ex, 65286u);
+  // The input's own SHN_XINDEX symbols were read through .symtab_shndx.
+  for (const ElfSymbol &Sym : (*In)->Symbols)
+    if (Sym.Name == "label")
+      ASSERT_EQ(Sym.Shndx, Ex);
+  TableSplit S{0, Ex, 12, {}, {}};
+  uint32_t F9 = 0, F8 = 0;
+  for (uint32_t I = 0; I < (*In)->Sections.size(); ++I) {
+    if ((*In)->Sections[I].Name == ".text.f65284") F9 = I;
+    if ((*In)->Sections[I].Name == ".text.f65283") F8 = I;
+  }
+  S.Pieces = {{F9, {0}}, {F8, {1}}};
+  ObjectEdits E;
+  E.Splits = {&S};
+  E.Retain = {F9};
+  Rewritten R = rewrite(**In, E);
+  ASSERT_EQ(R.Obj->Sections.size(), (*In)->Sections.size() + 4);
+  EXPECT_EQ(R.Obj->Sections[F9].Name, ".text.f65284");
+  auto Pieces = R.all("__ex_table");
+  ASSERT_EQ(Pieces.size(), 3u);
+  EXPECT_EQ(Pieces[1]->Link, F9);
+  EXPECT_EQ(Pieces[2]->Link, F8);
+  // The label moved into the second piece, whose index needs SHN_XINDEX.
+  const ElfSymbol *Label = nullptr;
+  for (const ElfSymbol &Sym : R.Obj->Symbols)
+    if (Sym.Name == "label")
+      Label = &Sym;
+  ASSERT_NE(Label, nullptr);
+  EXPECT_TRUE(Label->XIndex);
+  EXPECT_EQ(&R.Obj->Sections[Label->Shndx], Pieces[2]);
+  EXPECT_EQ(Label->Value, 0u);
+  EXPECT_TRUE(R.Obj->Sections[F9].Flags & ELF::SHF_GNU_RETAIN);
+  EXPECT_NE(R.Obj->SymtabShndxIndex, 0u);
+}
+} // namespace

@@ -1,0 +1,116 @@
+//===- VerifierTest.cpp - the verifier must catch a wrong output ----------===//
+#include "sysgc/Verify/Verifier.h"
+#include "sysgc/Driver/SysgcLd.h"
+#include "sysgc/Link/Lld.h"
+#include "../Support/TestObjects.h"
+#include "llvm/BinaryFormat/ELF.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+#include "gtest/gtest.h"
+
+using namespace sysgc;
+using namespace sysgc::test;
+using namespace llvm;
+
+namespace {
+struct Workspace {
+  SmallString<128> Dir;
+  Workspace() { EXPECT_FALSE(sys::fs::createUniqueDirectory("sysgc-verify", Dir)); }
+  ~Workspace() { sys::fs::remove_directories(Dir); }
+  std::string path(StringRef Name) const { return (Dir + "/" + Name).str(); }
+  void write(StringRef Name, StringRef Data) const {
+    std::error_code EC;
+    raw_fd_ostream OS(path(Name), EC);
+    OS << Data;
+  }
+};
+
+struct Linked {
+  std::unique_ptr<MemoryBuffer> Buf;
+  std::unique_ptr<ElfObject> Obj;
+  explicit Linked(const std::string &Path) {
+    Buf = std::move(*MemoryBuffer::getFile(Path, false, false));
+    Obj = std::move(*ElfObject::create(Buf->getMemBufferRef(), Path));
+  }
+  bool has(StringRef Sym) const {
+    for (const ElfSymbol &S : Obj->Symbols)
+      if (S.Name == Sym && S.inSection())
+        return true;
+    return false;
+  }
+};
+
+struct KernelSetup {
+  Workspace W;
+  TestInputs In;
+  std::unique_ptr<SectionGraph> G;
+  LinkPlan Plan;
+  KernelSetup() {
+    initLld();
+    auto Obj = yamlToObject(KernelYaml);
+    W.write("kernel.o", Obj->getBuffer());
+    W.write("allow.txt", "read\n");
+    In.add(KernelYaml, W.path("kernel.o"));
+    G = std::make_unique<SectionGraph>(In.Set);
+    const ArchInfo &Arch = *getArch(ELF::EM_X86_64);
+    auto A = Allowlist::parse("read\n", "a", Arch);
+    PlanOptions O;
+    O.RootSymbols = {"_start"};
+    Plan = std::move(*planLink(*G, Arch, *A, O));
+  }
+};
+
+TEST(Verifier, RejectsAnUntransformedOutput) {
+  KernelSetup S;
+  std::string Err;
+  raw_string_ostream ES(Err);
+  ASSERT_EQ(runLld({"ld.lld", S.W.path("kernel.o"), "-o", S.W.path("plain")},
+                   nulls(), ES),
+            0)
+      << Err;
+  Linked Out(S.W.path("plain"));
+  auto R = verifyOutput(*Out.Obj, *S.G, S.Plan, {});
+  ASSERT_FALSE(bool(R));
+  std::string Msg = toString(R.takeError());
+  EXPECT_NE(Msg.find("__x64_sys_socket"), std::string::npos) << Msg;
+}
+
+TEST(Verifier, AcceptsSysgcLdOutputAndItHasNoRemovedCode) {
+  KernelSetup S;
+  std::string Allow = "--sysgc-allow=" + S.W.path("allow.txt");
+  std::string In = S.W.path("kernel.o"), Out = S.W.path("shrunk");
+  const char *Argv[] = {"sysgc-ld", Allow.c_str(), In.c_str(), "-o",
+                        Out.c_str(), "--sysgc-quiet"};
+  ASSERT_EQ(sysgcLdMain(Argv), 0);
+  Linked L(Out);
+  EXPECT_TRUE(L.has("__x64_sys_read"));
+  EXPECT_TRUE(L.has("fdget"));
+  EXPECT_TRUE(L.has("__x64_sys_time")); // emulate_vsyscall keeps it
+  EXPECT_FALSE(L.has("__x64_sys_socket"));
+  EXPECT_FALSE(L.has("sock_alloc"));
+  EXPECT_FALSE(L.has("families"));
+  auto R = verifyOutput(*L.Obj, *S.G, S.Plan, {});
+  ASSERT_TRUE(bool(R)) << toString(R.takeError());
+  EXPECT_EQ(R->SlotsChecked, 202u);
+  EXPECT_EQ(R->BranchesChecked, 4u);
+  // Nothing reported as collected: every Dead section is noted as kept.
+  EXPECT_EQ(R->Notes.size(), S.Plan.Dead.count());
+}
+
+TEST(Verifier, RejectsCollectionThePlanDidNotPredict) {
+  KernelSetup S;
+  std::string Allow = "--sysgc-allow=" + S.W.path("allow.txt");
+  std::string In = S.W.path("kernel.o"), Out = S.W.path("shrunk");
+  const char *Argv[] = {"sysgc-ld", Allow.c_str(), In.c_str(), "-o",
+                        Out.c_str(), "--sysgc-quiet"};
+  ASSERT_EQ(sysgcLdMain(Argv), 0);
+  Linked L(Out);
+  NodeId Fdget = NoNode;
+  for (uint32_t I = 0; I < S.G->object(0).Sections.size(); ++I)
+    if (S.G->object(0).Sections[I].Name == ".text.fdget")
+      Fdget = S.G->node(0, I);
+  auto R = verifyOutput(*L.Obj, *S.G, S.Plan, {Fdget});
+  ASSERT_FALSE(bool(R));
+  EXPECT_NE(toString(R.takeError()).find(".text.fdget"), std::string::npos);
+}
+} // namespace
