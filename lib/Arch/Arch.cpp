@@ -46,7 +46,7 @@ const AbiInfo *ArchInfo::findAbi(StringRef N) const {
 
 const TableLayout *ArchInfo::findTable(StringRef Section) const {
   for (const TableLayout &T : Tables)
-    if (T.Section == Section)
+    if (T.matches(Section))
       return &T;
   return nullptr;
 }

@@ -53,7 +53,22 @@ public:
         {".smp_locks", 4, 0, "", true},
         // unsigned long __mcount_loc[]
         {"__mcount_loc", 8, 0, "", true},
+        // struct alt_instr { s32 instr_offset, repl_offset; u32 ft_flags;
+        // u8 instrlen, replacementlen; } (14 bytes, packed)
+        {".altinstructions", 14, 0, "", true},
+        // runtime-const: s32 offsets of the instructions to patch.
+        {"runtime_ptr_*", 4, 0, "", true},
+        {"runtime_shift_*", 4, 0, "", true},
+        // struct bug_entry { s32 bug_addr_disp; [s32 file_disp; u16 line;]
+        // u16 flags; }: 12 bytes with DEBUG_BUGVERBOSE, 8 without.
+        {"__bug_table", 12, 0, "", false, 8},
+        // paravirt patch sites: struct paravirt_patch_site { s32 instr_offset;
+        // u8 type, len; } (8 bytes with padding).
+        {".parainstructions", 8, 0, "", true},
     };
+    // Alternative replacement code and static_cpu_has() fallbacks: snippets
+    // owned by the functions that use them.
+    BackRefCode = {".altinstr_replacement", ".altinstr_aux"};
   }
 
   int64_t targetBias(uint32_t Type, bool InExec) const override {

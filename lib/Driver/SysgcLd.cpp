@@ -11,6 +11,7 @@
 #include "sysgc/Allowlist/Allowlist.h"
 #include "sysgc/Graph/SectionGraph.h"
 #include "sysgc/Input/InputSet.h"
+#include "sysgc/Link/LinkerScript.h"
 #include "sysgc/Link/LinkCommand.h"
 #include "sysgc/Link/Lld.h"
 #include "sysgc/Plan/Plan.h"
@@ -135,57 +136,6 @@ struct Pipeline {
   Expected<int> transform(InputSet &In, const ArchInfo &Arch);
 };
 
-// lld prints "removing unused section FILE:(NAME)".
-std::vector<NodeId> parseGcList(StringRef Text,
-                                const StringMap<uint32_t> &FileOfPath,
-                                const SectionGraph &G, const LinkPlan &Plan) {
-  // Pieces of split tables share their table's name; they are sysgc's own
-  // sections and map to no node.
-  std::set<std::pair<uint32_t, std::string>> Split;
-  for (const TableSplit &S : Plan.Splits)
-    Split.insert({S.File, G.object(S.File).Sections[S.Sec].Name.str()});
-  // (file, section name) -> nodes with that name, in index order.
-  std::vector<NodeId> Out;
-  std::map<std::pair<uint32_t, std::string>, std::vector<NodeId>> Pending;
-  SmallVector<StringRef, 0> Lines;
-  Text.split(Lines, '\n', -1, false);
-  for (StringRef L : Lines) {
-    if (!L.consume_front("removing unused section "))
-      continue;
-    size_t Open = L.rfind(":(");
-    if (Open == StringRef::npos || !L.ends_with(")"))
-      continue;
-    StringRef File = L.take_front(Open);
-    StringRef Sec = L.drop_front(Open + 2).drop_back();
-    auto It = FileOfPath.find(File);
-    if (It == FileOfPath.end()) {
-      Out.push_back(NoNode);
-      continue;
-    }
-    uint32_t F = It->second;
-    auto Key = std::make_pair(F, Sec.str());
-    if (Split.count(Key)) {
-      Out.push_back(NoNode);
-      continue;
-    }
-    auto PIt = Pending.find(Key);
-    if (PIt == Pending.end()) {
-      std::vector<NodeId> Nodes;
-      const ElfObject &O = G.object(F);
-      for (uint32_t S = O.Sections.size(); S-- > 1;)
-        if (O.Sections[S].Name == Sec)
-          Nodes.push_back(G.node(F, S));
-      PIt = Pending.emplace(Key, std::move(Nodes)).first;
-    }
-    if (PIt->second.empty()) {
-      Out.push_back(NoNode);
-      continue;
-    }
-    Out.push_back(PIt->second.back());
-    PIt->second.pop_back();
-  }
-  return Out;
-}
 } // namespace
 
 Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
@@ -199,6 +149,21 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
   PO.EntryRegex = Opts.EntryRegex;
   PO.RootSymbols = Cmd.Undefined;
   PO.RootSymbols.push_back(Cmd.Entry.value_or("_start"));
+  PO.Normalize = Opts.Normalize == "yes" ||
+                 (Opts.Normalize == "auto" && !Cmd.GcSections);
+  PO.UnknownTablesAreErrors = Opts.UnknownTablesAreErrors;
+  for (const std::string &Script : Cmd.Scripts) {
+    auto Text = MemoryBuffer::getFile(Script, /*IsText=*/true);
+    if (!Text)
+      return makeError("{0}: cannot read the linker script: {1}", Script,
+                       Text.getError().message());
+    auto Pats = parseDiscardPatterns((*Text)->getBuffer(), Script);
+    if (!Pats)
+      return Pats.takeError();
+    for (const std::string &P : *Pats)
+      if (Error E = PO.Discarded.add(P))
+        return withContext(std::move(E), Script);
+  }
   {
     std::vector<std::string> W;
     if (findDispatch(G, Arch, PO, W).empty()) {
@@ -209,22 +174,33 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
       return -1; // not a kernel link
     }
   }
-  auto TextOrErr = MemoryBuffer::getFile(*Opts.Allow, /*IsText=*/true);
-  if (!TextOrErr)
-    return makeError("{0}: cannot read the allowlist: {1}", *Opts.Allow,
-                     TextOrErr.getError().message());
-  AllowlistOptions AO;
-  AO.AllowUnknown = Opts.AllowUnknown;
-  auto AllowOrErr =
-      Allowlist::parse((*TextOrErr)->getBuffer(), *Opts.Allow, Arch, AO);
-  if (!AllowOrErr)
-    return AllowOrErr.takeError();
-  for (const std::string &W : AllowOrErr->Warnings)
-    errs() << W << "\n";
-  auto PlanOrErr = planLink(G, Arch, *AllowOrErr, PO);
-  if (!PlanOrErr)
-    return PlanOrErr.takeError();
-  LinkPlan &Plan = *PlanOrErr;
+  LinkPlan Plan;
+  bool NormalizeOnly = !Opts.Allow;
+  if (NormalizeOnly) {
+    // --sysgc-normalize-sections=yes without an allowlist: the plain kernel,
+    // with its function sections placed where a DCE script would.
+    Plan.Arch = &Arch;
+    Plan.Mode = PO.Mode;
+    Plan.Discarded.resize(G.numNodes());
+    planNormalize(G, Plan);
+  } else {
+    auto TextOrErr = MemoryBuffer::getFile(*Opts.Allow, /*IsText=*/true);
+    if (!TextOrErr)
+      return makeError("{0}: cannot read the allowlist: {1}", *Opts.Allow,
+                       TextOrErr.getError().message());
+    AllowlistOptions AO;
+    AO.AllowUnknown = Opts.AllowUnknown;
+    auto AllowOrErr =
+        Allowlist::parse((*TextOrErr)->getBuffer(), *Opts.Allow, Arch, AO);
+    if (!AllowOrErr)
+      return AllowOrErr.takeError();
+    for (const std::string &W : AllowOrErr->Warnings)
+      errs() << W << "\n";
+    auto PlanOrErr = planLink(G, Arch, *AllowOrErr, PO);
+    if (!PlanOrErr)
+      return PlanOrErr.takeError();
+    Plan = std::move(*PlanOrErr);
+  }
 
   Timer.phase("rewrite");
   if (Error E = Temps.makeDir())
@@ -238,6 +214,8 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
     Edits[S.File].Splits.push_back(&S);
   for (int N = Plan.Retain.find_first(); N != -1; N = Plan.Retain.find_next(N))
     Edits[G.fileOf(N)].Retain.push_back(G.secOf(N));
+  for (auto &[N, Name] : Plan.Renames)
+    Edits[G.fileOf(N)].Renames.push_back({G.secOf(N), Name});
   std::vector<std::string> NewPath(In.Objects.size());
   std::vector<std::unique_ptr<MemoryBuffer>> NewBuffers(In.Objects.size());
   for (uint32_t F = 0; F < In.Objects.size(); ++F) {
@@ -259,7 +237,6 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
   }
 
   // The new command line: changed inputs replaced, GC on, output private.
-  StringMap<uint32_t> FileOfPath;
   std::map<size_t, std::vector<std::string>> Replace;
   for (size_t I = 0; I < Cmd.Inputs.size(); ++I) {
     const LinkInput &LI = Cmd.Inputs[I];
@@ -267,8 +244,6 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
     bool Changed = false;
     for (size_t F : Info.Objects)
       Changed |= !NewPath[F].empty();
-    for (size_t F : Info.Objects)
-      FileOfPath[NewPath[F].empty() ? In.Objects[F].Name : NewPath[F]] = F;
     if (!Changed)
       continue;
     std::vector<std::string> Paths;
@@ -290,7 +265,6 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
               return std::move(E);
             Temps.add(NewPath[F]);
           }
-          FileOfPath[NewPath[F]] = F;
         }
         Paths.push_back(NewPath[F]);
       }
@@ -314,10 +288,6 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
         return withContext(std::move(E), Ar);
       Temps.add(Ar);
       Paths.push_back(Ar);
-      for (size_t F : Info.Objects)
-        FileOfPath[(Ar + "(" + sys::path::filename(In.Objects[F].MemberName) +
-                    ")")
-                       .str()] = F;
     }
     Replace[LI.ArgIndex] = Paths;
     for (size_t K = 1; K < LI.ArgCount; ++K)
@@ -331,14 +301,11 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
     else
       Args.insert(Args.end(), It->second.begin(), It->second.end());
   }
-  std::string GcList = Temps.Dir + "/gc-sections.txt";
-  Temps.add(GcList);
   std::string TmpOut =
       (Cmd.Output + ".sysgc-tmp." + Twine(sys::Process::getProcessId())).str();
   Temps.add(TmpOut);
-  if (Plan.Mode == GcMode::Retain)
+  if (Plan.Mode == GcMode::Retain && !NormalizeOnly)
     Args.push_back("--gc-sections");
-  Args.push_back("--print-gc-sections=" + GcList);
   Args.push_back("-o");
   Args.push_back(TmpOut);
 
@@ -356,11 +323,14 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
   auto OutElf = ElfObject::create((*OutBuf)->getMemBufferRef(), Cmd.Output);
   if (!OutElf)
     return OutElf.takeError();
-  auto GcText = MemoryBuffer::getFile(GcList, true);
-  std::vector<NodeId> Collected;
-  if (GcText)
-    Collected = parseGcList((*GcText)->getBuffer(), FileOfPath, G, Plan);
-  auto VerifyOrErr = verifyOutput(**OutElf, G, Plan, Collected);
+  if (NormalizeOnly) {
+    OutBuf->reset();
+    if (std::error_code EC = sys::fs::rename(TmpOut, Cmd.Output))
+      return makeError("{0}: cannot rename {1} into place: {2}", Cmd.Output,
+                       TmpOut, EC.message());
+    return 0;
+  }
+  auto VerifyOrErr = verifyOutput(**OutElf, G, Plan);
   if (!VerifyOrErr)
     return withContext(VerifyOrErr.takeError(), "verification failed");
 

@@ -55,6 +55,8 @@ const SysgcOpt SysgcOpts[] = {
     {"keep-temps", false, "SYSGC_KEEP_TEMPS"},
     {"quiet", false, "SYSGC_QUIET"},
     {"report-timings", true, "SYSGC_REPORT_TIMINGS"},
+    {"normalize-sections", true, "SYSGC_NORMALIZE_SECTIONS"},
+    {"unknown-tables", true, "SYSGC_UNKNOWN_TABLES"},
 };
 
 Error applySysgc(StringRef Name, StringRef Value, SysgcOptions &O,
@@ -87,6 +89,17 @@ Error applySysgc(StringRef Name, StringRef Value, SysgcOptions &O,
     return Bool(O.Quiet);
   else if (Name == "report-timings")
     return Bool(O.ReportTimings);
+  else if (Name == "normalize-sections") {
+    if (Value != "auto" && Value != "yes" && Value != "no")
+      return makeError("{0}: expected auto, yes or no, got '{1}'", Origin,
+                       Value);
+    O.Normalize = Value.str();
+  } else if (Name == "unknown-tables") {
+    if (Value != "error" && Value != "warn")
+      return makeError("{0}: expected error or warn, got '{1}'", Origin,
+                       Value);
+    O.UnknownTablesAreErrors = Value == "error";
+  }
   if ((Name == "allow" || Name == "report" || Name == "entry-regex") &&
       Value.empty())
     return makeError("{0}: needs a value", Origin);
@@ -116,6 +129,17 @@ StringRef sysgc::sysgcOptionsHelp() {
                                                                   SYSGC_ENTRY_REGEX
   --sysgc-report-timings=no leave timings out of the report (deterministic)
                                                                   SYSGC_REPORT_TIMINGS
+  --sysgc-normalize-sections=auto|yes|no
+                            rename .text.foo/.data.foo/.bss.foo to .text/
+                            .data/.bss as the kernel's DCE script macros
+                            would match them (auto: links without
+                            --gc-sections); yes works without an allowlist
+                                                                  SYSGC_NORMALIZE_SECTIONS
+  --sysgc-unknown-tables=error|warn
+                            an unreferenced data section (a table sysgc has
+                            no layout for) that alone keeps a removed
+                            syscall alive is an error, or a warning
+                                                                  SYSGC_UNKNOWN_TABLES
   --sysgc-keep-temps        keep the rewritten objects (path printed)
                                                                   SYSGC_KEEP_TEMPS=1
   --sysgc-quiet             no summary on stderr                  SYSGC_QUIET=1
@@ -252,6 +276,8 @@ Error sysgc::parseLinkCommand(ArrayRef<const char *> Argv, const EnvLookup &Env,
       Cmd.BinaryFormat |= Value == "binary";
     } else if (Name == "e" || Name == "entry") {
       Cmd.Entry = Value.str();
+    } else if (Name == "T" || Name == "script") {
+      Cmd.Scripts.push_back(Value.str());
     } else if (Name == "u" || Name == "undefined" ||
                Name == "require-defined") {
       Cmd.Undefined.push_back(Value.str());

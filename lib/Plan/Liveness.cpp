@@ -15,6 +15,7 @@
 #include "sysgc/Plan/Plan.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/BinaryFormat/ELF.h"
 
 using namespace sysgc;
@@ -58,11 +59,13 @@ public:
 
   /// Mark everything reachable from Roots into Mark; record the first
   /// reference to each node in Parent if given.
+  /// Nodes in Ignore are marked but their references are not followed.
   void run(const std::vector<NodeId> &Roots, BitVector &Mark,
-           std::vector<std::pair<NodeId, uint32_t>> *Parent) {
+           std::vector<std::pair<NodeId, uint32_t>> *Parent,
+           const BitVector *Ignore = nullptr) {
     std::vector<NodeId> Queue;
     auto Enqueue = [&](NodeId To, NodeId From, uint32_t Reloc) {
-      if (To == NoNode || Mark[To])
+      if (To == NoNode || Mark[To] || Plan.Discarded[To])
         return;
       Mark.set(To);
       if (Parent)
@@ -75,6 +78,8 @@ public:
       NodeId N = Queue.back();
       Queue.pop_back();
       uint32_t F = G.fileOf(N);
+      if (Ignore && (*Ignore)[N])
+        continue;
       if (IsSplit[N]) {
         // Only the entries left behind (no owner) are references of the
         // table section itself.
@@ -152,6 +157,9 @@ bool neverRetain(const ElfSection &S) {
 void sysgc::planLiveness(const SectionGraph &G, const PlanOptions &Opts,
                          LinkPlan &Plan) {
   uint32_t N = G.numNodes();
+  const ArchInfo &Arch = *Plan.Arch;
+  if (Plan.Discarded.size() != N)
+    Plan.Discarded.resize(N);
   Marker M(G, Plan);
 
   std::vector<NodeId> Removed;
@@ -161,9 +169,12 @@ void sysgc::planLiveness(const SectionGraph &G, const PlanOptions &Opts,
   Plan.Candidate.resize(N);
   M.run(Removed, Plan.Candidate, nullptr);
 
+  BitVector IsDispatch(N);
+  for (const DispatchSite &D : Plan.Dispatch)
+    IsDispatch.set(D.Node);
   std::vector<NodeId> Roots;
   for (NodeId I = 0; I < N; ++I)
-    if (G.isAllocNode(I) && !Plan.Candidate[I])
+    if (G.isAllocNode(I) && !Plan.Candidate[I] && !Plan.Discarded[I])
       Roots.push_back(I);
   // The dispatch itself, the entry point and -u symbols are always roots.
   for (const DispatchSite &D : Plan.Dispatch)
@@ -179,10 +190,67 @@ void sysgc::planLiveness(const SectionGraph &G, const PlanOptions &Opts,
   Plan.Dead = Plan.Candidate;
   Plan.Dead.reset(Live);
 
+  // Tables sysgc has no layout for: unreferenced data sections (roots only
+  // because nothing can be proven about them) with references into the
+  // candidates. Find the removed entries that only they keep alive.
+  BitVector Referenced(N);
+  for (NodeId I = 0; I < N; ++I)
+    if (G.isAllocNode(I))
+      for (const GraphEdge &E : G.edges(I))
+        if (E.To != NoNode && E.To != I)
+          Referenced.set(E.To);
+  auto IsKnownTable = [&](NodeId I) {
+    return Arch.findTable(G.section(I).Name) != nullptr;
+  };
+  auto IsBackRefCode = [&](NodeId I) {
+    return llvm::is_contained(Arch.BackRefCode, G.section(I).Name);
+  };
+  BitVector UnknownTable(N);
+  for (NodeId R : Roots) {
+    const ElfSection &S = G.section(R);
+    if ((S.Flags & ELF::SHF_EXECINSTR) || Referenced[R] || IsDispatch[R] ||
+        IsKnownTable(R) || UnknownTable[R])
+      continue;
+    for (const GraphEdge &E : G.edges(R))
+      if (E.To != NoNode && Plan.Candidate[E.To]) {
+        UnknownTable.set(R);
+        break;
+      }
+  }
+  if (UnknownTable.any()) {
+    std::vector<NodeId> Trusted;
+    for (NodeId R : Roots)
+      if (!UnknownTable[R])
+        Trusted.push_back(R);
+    BitVector Live2(N);
+    M.run(Trusted, Live2, nullptr);
+    DenseSet<NodeId> Done;
+    for (NodeId R : Removed) {
+      if (R == NoNode || !Live[R] || Live2[R] || !Done.insert(R).second)
+        continue;
+      NodeId Cur = R;
+      while (Parent[Cur].first != NoNode)
+        Cur = Parent[Cur].first;
+      Plan.UnknownPins.push_back({Cur, R});
+    }
+  }
+
+  // The bound Dead is measured against: every back-reference ignored.
+  BitVector Ignore(N);
+  for (NodeId I = 0; I < N; ++I)
+    if (G.isAllocNode(I) &&
+        (UnknownTable[I] || IsKnownTable(I) || IsBackRefCode(I)))
+      Ignore.set(I);
+  BitVector IdealLive(N);
+  M.run(Roots, IdealLive, nullptr, &Ignore);
+  Plan.IdealDead = Plan.Candidate;
+  Plan.IdealDead.reset(IdealLive);
+
   Plan.Retain.resize(N);
   if (Plan.Mode == GcMode::Retain)
     for (NodeId I = 0; I < N; ++I)
-      if (G.isAllocNode(I) && !Plan.Dead[I] && !neverRetain(G.section(I)))
+      if (G.isAllocNode(I) && !Plan.Dead[I] && !Plan.Discarded[I] &&
+          !neverRetain(G.section(I)))
         Plan.Retain.set(I);
 
   // Why is a removed entry still alive? Follow the first references back.

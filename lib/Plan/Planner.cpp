@@ -43,11 +43,35 @@ Expected<LinkPlan> sysgc::planLink(const SectionGraph &G, const ArchInfo &Arch,
                        join(Opts.Dispatch, ", "));
     return Plan;
   }
+  Plan.Discarded.resize(G.numNodes());
+  if (!Opts.Discarded.empty())
+    for (NodeId N = 0; N < G.numNodes(); ++N)
+      if (G.isAllocNode(N) && Opts.Discarded.match(G.section(N).Name))
+        Plan.Discarded.set(N);
+  if (Opts.Normalize)
+    planNormalize(G, Plan);
   if (Error E = planDispatch(G, Allow, Opts, Plan))
     return std::move(E);
   if (Error E = planTables(G, Plan))
     return std::move(E);
   planLiveness(G, Opts, Plan);
+  if (!Plan.UnknownPins.empty()) {
+    std::string Msg;
+    for (const UnknownTablePin &P : Plan.UnknownPins) {
+      SymbolRef Entry = G.symbolAt(P.Entry, 0);
+      Msg += formatv("\n  {0} keeps {1} alive", G.describe(P.Table),
+                     Entry.valid() ? G.symbol(Entry).Name.str()
+                                   : G.describe(P.Entry))
+                 .str();
+    }
+    std::string Head =
+        "tables sysgc has no layout for point into removed syscalls (add "
+        "their layout to lib/Arch, or pass --sysgc-unknown-tables=warn to "
+        "keep those syscalls' code):";
+    if (Opts.UnknownTablesAreErrors)
+      return makeError("{0}{1}", Head, Msg);
+    Plan.Warnings.push_back(Head + Msg);
+  }
 
   // One status per syscall of each ABI that has a dispatch here.
   std::set<std::string> Abis;

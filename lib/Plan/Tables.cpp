@@ -67,7 +67,29 @@ Error sysgc::planTables(const SectionGraph &G, LinkPlan &Plan) {
             (O.describe(S) + ": left whole (its entries stay roots): " + Why)
                 .str());
       };
-      if (Sec.Size % L->EntrySize) {
+      // Pick the entry size that puts exactly one owner relocation in
+      // every entry (the layout may have a configuration-dependent size).
+      uint32_t ES = 0;
+      for (uint32_t Cand : {L->EntrySize, L->AltEntrySize}) {
+        if (!Cand || Sec.Size % Cand || !L->ParallelTo.empty())
+          continue;
+        std::vector<uint8_t> Seen(Sec.Size / Cand);
+        bool Fits = true;
+        for (const ElfReloc &R : O.relocsOf(S))
+          if (R.Offset < Sec.Size && R.Offset % Cand == L->OwnerOffset)
+            Fits &= !Seen[R.Offset / Cand]++;
+        for (uint8_t X : Seen)
+          Fits &= X == 1;
+        if (Fits) {
+          ES = Cand;
+          break;
+        }
+      }
+      if (!ES && L->ParallelTo.empty() && Sec.Size % L->EntrySize == 0)
+        ES = L->EntrySize;
+      if (!L->ParallelTo.empty())
+        ES = L->EntrySize;
+      if (!ES) {
         Skip("size " + Twine(Sec.Size) + " is not a multiple of the " +
              Twine(L->EntrySize) + "-byte entry");
         continue;
@@ -80,7 +102,12 @@ Error sysgc::planTables(const SectionGraph &G, LinkPlan &Plan) {
         Skip("another section references it");
         continue;
       }
-      uint32_t N = Sec.Size / L->EntrySize;
+      if (Sec.Size % ES) {
+        Skip("size " + Twine(Sec.Size) + " is not a multiple of the " +
+             Twine(ES) + "-byte entry");
+        continue;
+      }
+      uint32_t N = Sec.Size / ES;
       std::vector<uint32_t> Owners(N, NoOwner);
       if (!L->ParallelTo.empty()) {
         auto It = OwnersByTable.find(L->ParallelTo.str());
@@ -101,7 +128,7 @@ Error sysgc::planTables(const SectionGraph &G, LinkPlan &Plan) {
                              "({2:x})",
                              O.describe(S), R.Offset, Sec.Size);
           }
-          if (R.Offset % L->EntrySize != L->OwnerOffset)
+          if (R.Offset % ES != L->OwnerOffset)
             continue;
           const ElfSymbol &Sym = O.Symbols[R.Symbol];
           // The owner must be a section of this object: SHF_LINK_ORDER
@@ -113,7 +140,7 @@ Error sysgc::planTables(const SectionGraph &G, LinkPlan &Plan) {
             continue; // overridden by another file's definition
           if (!(O.Sections[T].Flags & ELF::SHF_ALLOC))
             continue;
-          Owners[R.Offset / L->EntrySize] = T;
+          Owners[R.Offset / ES] = T;
         }
       }
       OwnersByTable[Sec.Name.str()] = Owners;
@@ -121,7 +148,7 @@ Error sysgc::planTables(const SectionGraph &G, LinkPlan &Plan) {
       TableSplit Split;
       Split.File = F;
       Split.Sec = S;
-      Split.EntrySize = L->EntrySize;
+      Split.EntrySize = ES;
       DenseMap<uint32_t, uint32_t> PieceOf;
       for (uint32_t I = 0; I < N; ++I) {
         if (Owners[I] == NoOwner) {

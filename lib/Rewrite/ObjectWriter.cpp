@@ -72,6 +72,11 @@ public:
         return makeError("{0}: cannot retain section #{1}", O.Name, I);
       Secs[I].Flags |= ELF::SHF_GNU_RETAIN;
     }
+    for (auto &[I, Name] : E.Renames) {
+      if (I == 0 || I >= O.Sections.size())
+        return makeError("{0}: cannot rename section #{1}", O.Name, I);
+      Secs[I].Name = sectionNameOffset(Name);
+    }
     if (Error Err = finishSymbols())
       return std::move(Err);
     return serialise();
@@ -103,6 +108,30 @@ private:
     }
     NewSymbolIndex[Name] = Found;
     return Found;
+  }
+
+  // An offset in .shstrtab reading Name: an existing string or the tail of
+  // one ("text" inside ".rela.text"), else appended.
+  uint32_t sectionNameOffset(StringRef Name) {
+    if (ShStr.empty()) {
+      ArrayRef<uint8_t> Orig = O.Sections[O.ShStrIndex].Contents;
+      ShStr.assign(Orig.begin(), Orig.end());
+    }
+    auto It = NameOffsets.find(Name);
+    if (It != NameOffsets.end())
+      return It->second;
+    std::string Want = Name.str();
+    Want.push_back('\0');
+    StringRef Table(reinterpret_cast<const char *>(ShStr.data()), ShStr.size());
+    size_t Off = Table.find(StringRef(Want.data(), Want.size()));
+    if (Off == StringRef::npos) {
+      Off = ShStr.size();
+      ShStr.insert(ShStr.end(), Want.begin(), Want.end());
+    }
+    Secs[O.ShStrIndex].Data = ShStr;
+    Secs[O.ShStrIndex].Size = ShStr.size();
+    NameOffsets[Name] = Off;
+    return Off;
   }
 
   uint32_t appendString(StringRef S) {
@@ -259,20 +288,14 @@ private:
       if (S.inSection() && S.Shndx >= ELF::SHN_LORESERVE)
         NeedShndx = true;
     if (NeedShndx && !O.SymtabShndxIndex) {
-      ArrayRef<uint8_t> Orig = O.Sections[O.ShStrIndex].Contents;
-      ShStr.assign(Orig.begin(), Orig.end());
       OutSection X;
-      X.Name = ShStr.size();
-      const char Name[] = ".symtab_shndx";
-      ShStr.insert(ShStr.end(), Name, Name + sizeof(Name));
+      X.Name = sectionNameOffset(".symtab_shndx");
       X.Type = ELF::SHT_SYMTAB_SHNDX;
       X.Link = O.SymtabIndex;
       X.AddrAlign = 4;
       X.EntSize = 4;
       ShndxIndex = Secs.size();
       Secs.push_back(std::move(X));
-      Secs[O.ShStrIndex].Data = ShStr;
-      Secs[O.ShStrIndex].Size = ShStr.size();
     } else if (NeedShndx) {
       ShndxIndex = O.SymtabShndxIndex;
     }
@@ -407,6 +430,7 @@ private:
   std::vector<uint8_t> ShStr;
   uint32_t ShndxIndex = 0;
   StringMap<uint32_t> NewSymbolIndex;
+  StringMap<uint32_t> NameOffsets;
 };
 } // namespace
 

@@ -7,6 +7,7 @@
 #include "sysgc/Verify/Verifier.h"
 #include "sysgc/Support/Error.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/MC/MCAsmInfo.h"
@@ -141,8 +142,7 @@ Expected<std::vector<uint64_t>> branchTargets(const ElfObject &O,
 
 Expected<VerifyResult> sysgc::verifyOutput(const ElfObject &Out,
                                            const SectionGraph &G,
-                                           const LinkPlan &Plan,
-                                           const std::vector<NodeId> &Gc) {
+                                           const LinkPlan &Plan) {
   VerifyResult R;
   OutputSymbols Syms(Out);
   const ArchInfo &Arch = *Plan.Arch;
@@ -238,19 +238,48 @@ Expected<VerifyResult> sysgc::verifyOutput(const ElfObject &Out,
                        S.Abi, S.Name, S.Entry);
 
   // lld collected what the plan predicted, and nothing more (Retain mode:
-  // anything else would be code the kernel may need).
-  std::set<NodeId> Collected(Gc.begin(), Gc.end());
-  Collected.erase(NoNode);
-  if (Plan.Mode == GcMode::Retain) {
-    for (NodeId N : Collected)
-      if (!Plan.Dead[N])
-        return makeError("lld collected {0}, which the plan retains: a "
-                         "reference sysgc did not see; refusing the output",
-                         G.describe(N));
+  // anything else would be code the kernel may need). Compared by symbol
+  // name counts, since renamed and split sections share names.
+  StringMap<std::pair<int, int>> Want; // name -> (retained, dead) defs
+  for (NodeId N = 0; N < G.numNodes(); ++N) {
+    if (!G.isAllocNode(N) || Plan.Discarded[N])
+      continue;
+    uint32_t F = G.fileOf(N);
+    const ElfObject &O = G.object(F);
+    for (uint32_t S : G.symbolsIn(N)) {
+      if (!O.Symbols[S].Size)
+        continue;
+      // An overridden weak definition leaves no symbol in the output.
+      if (O.Symbols[S].Binding != ELF::STB_LOCAL) {
+        SymbolRef Win = G.resolve(F, S);
+        if (Win.File != F || Win.Sym != S)
+          continue;
+      }
+      auto &C = Want[O.Symbols[S].Name];
+      (Plan.Dead[N] ? C.second : C.first)++;
+    }
   }
-  for (int N = Plan.Dead.find_first(); N != -1; N = Plan.Dead.find_next(N))
-    if (!Collected.count(N))
-      R.Notes.push_back("kept by the linker despite the plan: " +
-                        G.describe(N));
+  StringMap<int> Have;
+  for (const ElfSymbol &S : Out.Symbols)
+    if (S.inSection() && S.Size && !S.Name.empty() &&
+        (S.Type == ELF::STT_FUNC || S.Type == ELF::STT_OBJECT))
+      ++Have[S.Name];
+  std::vector<std::string> Lost;
+  for (auto &E : Want) {
+    int Got = Have.lookup(E.first());
+    auto [Retained, Dead] = E.second;
+    if (Got < Retained && Plan.Mode == GcMode::Retain)
+      Lost.push_back(E.first().str());
+    else if (Got > Retained && Dead)
+      R.Notes.push_back(("kept by the linker despite the plan: " +
+                         E.first()).str());
+  }
+  llvm::sort(Lost);
+  llvm::sort(R.Notes);
+  if (!Lost.empty())
+    return makeError("{0}: lld collected {1} symbol(s) the plan retains, "
+                     "e.g. {2}: a reference sysgc did not see; refusing the "
+                     "output",
+                     Out.Name, Lost.size(), Lost.front());
   return R;
 }

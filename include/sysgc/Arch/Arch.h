@@ -52,6 +52,7 @@ struct AbiInfo {
 /// ParallelTo set has no relocations of its own: entry I belongs to the owner
 /// of entry I of that table (ORC: .orc_unwind follows .orc_unwind_ip).
 struct TableLayout {
+  /// Section name; a trailing '*' matches a prefix (runtime_ptr_*).
   llvm::StringRef Section;
   uint32_t EntrySize;
   uint32_t OwnerOffset;
@@ -59,6 +60,14 @@ struct TableLayout {
   /// The kernel writes at the owner's address (jump labels): an entry must be
   /// removed with its owner and can never be pointed elsewhere.
   bool PatchesCode = false;
+  /// A second entry size the configuration may select (x86 __bug_table is
+  /// 12 bytes with DEBUG_BUGVERBOSE, 8 without); 0 if none.
+  uint32_t AltEntrySize = 0;
+
+  bool matches(llvm::StringRef Name) const {
+    return Section.ends_with("*") ? Name.starts_with(Section.drop_back())
+                                  : Name == Section;
+  }
 };
 
 class ArchInfo {
@@ -69,6 +78,9 @@ public:
   bool Is64 = true;
   std::vector<AbiInfo> Abis;
   std::vector<TableLayout> Tables;
+  /// Code sections made of snippets that belong to other functions
+  /// (alternative replacements): back-references, like tables.
+  std::vector<llvm::StringRef> BackRefCode;
 
   const AbiInfo *findAbi(llvm::StringRef NameOrAlias) const;
   const TableLayout *findTable(llvm::StringRef Section) const;

@@ -31,8 +31,17 @@ struct SysgcOptions {
   bool KeepTemps = false;                 // --sysgc-keep-temps
   bool Quiet = false;                     // --sysgc-quiet
   bool ReportTimings = true;              // --sysgc-report-timings=no
+  /// --sysgc-normalize-sections=auto|yes|no: rename .text.foo to .text (and
+  /// .data.*, .bss.*) as the kernel's DCE linker-script macros would match
+  /// them, so that a script without those macros places function sections
+  /// where it places .text. auto: when the link has no --gc-sections.
+  std::string Normalize = "auto";
+  /// --sysgc-unknown-tables=error|warn
+  bool UnknownTablesAreErrors = true;
 
-  bool transformRequested() const { return Allow.has_value(); }
+  bool transformRequested() const {
+    return Allow.has_value() || Normalize == "yes";
+  }
 };
 
 struct LinkInput {
@@ -57,6 +66,7 @@ struct LinkCommand {
   bool BinaryFormat = false;
   std::optional<std::string> Entry;
   std::vector<std::string> Undefined; // -u / --undefined / --require-defined
+  std::vector<std::string> Scripts;   // -T / --script
   /// The original argv had a response file or sysgc options: Args differs.
   bool Rewritten = false;
 };

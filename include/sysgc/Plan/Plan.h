@@ -16,6 +16,7 @@
 #include "sysgc/Allowlist/Allowlist.h"
 #include "sysgc/Arch/Arch.h"
 #include "sysgc/Graph/SectionGraph.h"
+#include "sysgc/Link/LinkerScript.h"
 #include "llvm/ADT/BitVector.h"
 #include <optional>
 #include <string>
@@ -39,6 +40,12 @@ struct PlanOptions {
   std::optional<std::string> EntryRegex;
   /// The link's entry symbol and -u symbols: always roots.
   std::vector<std::string> RootSymbols;
+  /// Input sections the linker script discards (/DISCARD/): never roots.
+  SectionMatcher Discarded;
+  /// Rename function/data sections as the kernel's DCE macros match them.
+  bool Normalize = false;
+  /// An unknown table alone keeping a removed syscall alive is an error.
+  bool UnknownTablesAreErrors = true;
 };
 
 struct DispatchSite {
@@ -94,6 +101,12 @@ struct TableSplit {
   std::vector<uint32_t> Remainder;
 };
 
+/// A removed syscall kept alive only by a table sysgc has no layout for.
+struct UnknownTablePin {
+  NodeId Table;
+  NodeId Entry;
+};
+
 /// A removed-syscall candidate kept alive, and by what.
 struct KeptReason {
   NodeId Node;
@@ -110,6 +123,15 @@ struct LinkPlan {
   /// Over graph nodes: reachable from a removed entry / exclusively so /
   /// to retain (Retain mode).
   llvm::BitVector Candidate, Dead, Retain;
+  /// Sections the linker script discards.
+  llvm::BitVector Discarded;
+  /// The syscall-exclusive set with every back-reference edge ignored (known
+  /// and unknown tables, alternative-code snippets): the upper bound Dead is
+  /// measured against.
+  llvm::BitVector IdealDead;
+  /// Sections renamed for the stock linker script (--sysgc-normalize-sections).
+  std::vector<std::pair<NodeId, std::string>> Renames;
+  std::vector<UnknownTablePin> UnknownPins;
   std::vector<KeptReason> Kept;
   std::vector<std::string> Warnings;
 
@@ -134,6 +156,12 @@ llvm::Error planTables(const SectionGraph &G, LinkPlan &Plan);
 /// Compute Candidate, Dead, Retain and Kept from the retargeted graph.
 void planLiveness(const SectionGraph &G, const PlanOptions &Opts,
                   LinkPlan &Plan);
+
+/// The DCE-macro name of an input section, or "" if it keeps its name.
+std::string normalizedSectionName(llvm::StringRef Name);
+
+/// Fill Plan.Renames for every linked section normalizedSectionName renames.
+void planNormalize(const SectionGraph &G, LinkPlan &Plan);
 
 /// All of the above, plus the per-syscall status.
 llvm::Expected<LinkPlan> planLink(const SectionGraph &G, const ArchInfo &Arch,

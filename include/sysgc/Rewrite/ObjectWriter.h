@@ -25,9 +25,12 @@ struct ObjectEdits {
   std::vector<const TableSplit *> Splits;
   /// Section indices to mark SHF_GNU_RETAIN.
   std::vector<uint32_t> Retain;
+  /// (section index, new name).
+  std::vector<std::pair<uint32_t, std::string>> Renames;
 
   bool empty() const {
-    return Retargets.empty() && Splits.empty() && Retain.empty();
+    return Retargets.empty() && Splits.empty() && Retain.empty() &&
+           Renames.empty();
   }
 };
 

@@ -6,7 +6,7 @@
 // by disassembling it with MC) goes to an allowed entry, sys_ni_syscall or
 // something that is no syscall entry; no removed syscall's entry symbol
 // survives unless the plan says what keeps it; and lld collected exactly
-// what the plan predicted. A failure stops the output from replacing the
+// what the plan predicted (compared by symbol names and counts). A failure stops the output from replacing the
 // previous one.
 //
 //===----------------------------------------------------------------------===//
@@ -28,12 +28,10 @@ struct VerifyResult {
   std::vector<std::string> Notes;
 };
 
-/// Check Output (a linked executable) against Plan. GcRemoved holds lld's
-/// --print-gc-sections lines translated to graph nodes (NoNode entries for
-/// sections sysgc made, such as table pieces).
-llvm::Expected<VerifyResult>
-verifyOutput(const ElfObject &Output, const SectionGraph &G,
-             const LinkPlan &Plan, const std::vector<NodeId> &GcRemoved);
+/// Check Output (a linked executable) against Plan.
+llvm::Expected<VerifyResult> verifyOutput(const ElfObject &Output,
+                                          const SectionGraph &G,
+                                          const LinkPlan &Plan);
 
 } // namespace sysgc
 

@@ -1,0 +1,38 @@
+//===- sysgc/Link/LinkerScript.h - What a linker script discards -*- C++ -*-===//
+//
+// sysgc does not interpret linker scripts; it only needs to know which input
+// sections a script throws away (/DISCARD/), because such sections (objtool
+// annotations, .discard.addressable, .export_symbol, ...) reference code
+// without keeping it alive in the output.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SYSGC_LINK_LINKERSCRIPT_H
+#define SYSGC_LINK_LINKERSCRIPT_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/GlobPattern.h"
+#include <string>
+#include <vector>
+
+namespace sysgc {
+
+/// The input-section patterns of every /DISCARD/ block in Script.
+llvm::Expected<std::vector<std::string>>
+parseDiscardPatterns(llvm::StringRef Script, llvm::StringRef Name);
+
+/// A set of section-name globs.
+class SectionMatcher {
+public:
+  llvm::Error add(llvm::StringRef Pattern);
+  bool match(llvm::StringRef SectionName) const;
+  bool empty() const { return Globs.empty(); }
+
+private:
+  std::vector<llvm::GlobPattern> Globs;
+};
+
+} // namespace sysgc
+
+#endif
