@@ -55,7 +55,8 @@ public:
         {"__mcount_loc", 8, 0, "", true},
         // struct alt_instr { s32 instr_offset, repl_offset; u32 ft_flags;
         // u8 instrlen, replacementlen; } (14 bytes, packed)
-        {".altinstructions", 14, 0, "", true},
+        {".altinstructions", 14, 0, "", true, 0, ".altinstr_replacement", 4,
+         13},
         // runtime-const: s32 offsets of the instructions to patch.
         {"runtime_ptr_*", 4, 0, "", true},
         {"runtime_shift_*", 4, 0, "", true},

@@ -212,6 +212,8 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
     Edits[F].Retargets = Plan.retargetsOf(F);
   for (const TableSplit &S : Plan.Splits)
     Edits[S.File].Splits.push_back(&S);
+  for (const RangeSplit &S : Plan.RangeSplits)
+    Edits[S.File].RangeSplits.push_back(&S);
   for (int N = Plan.Retain.find_first(); N != -1; N = Plan.Retain.find_next(N))
     Edits[G.fileOf(N)].Retain.push_back(G.secOf(N));
   for (auto &[N, Name] : Plan.Renames)

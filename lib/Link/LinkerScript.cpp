@@ -70,7 +70,8 @@ sysgc::parseDiscardPatterns(StringRef Script, StringRef Name) {
 }
 
 Error SectionMatcher::add(StringRef Pattern) {
-  auto G = GlobPattern::create(Pattern);
+  Texts.push_back(Pattern.str());
+  auto G = GlobPattern::create(Texts.back());
   if (!G)
     return G.takeError();
   Globs.push_back(std::move(*G));

@@ -26,6 +26,17 @@ struct PieceRef {
   uint32_t Split, Piece;
 };
 
+/// A split section as the marker sees it: its edges bucketed by entry (a
+/// table entry, or a snippet range plus one "outside every range" bucket),
+/// which entries each owner's piece holds, and which stay behind.
+struct SplitView {
+  NodeId Node;
+  std::vector<uint32_t> Begin; // CSR over entries
+  std::vector<GraphEdge> Edges;
+  std::vector<std::pair<NodeId, std::vector<uint32_t>>> Pieces;
+  std::vector<uint32_t> Remainder;
+};
+
 class Marker {
 public:
   Marker(const SectionGraph &G, const LinkPlan &Plan) : G(G), Plan(Plan) {
@@ -33,28 +44,27 @@ public:
       if (D.Retarget)
         Cut.insert(key(D.File, D.Reloc));
     IsSplit.resize(G.numNodes());
-    for (uint32_t I = 0; I < Plan.Splits.size(); ++I) {
-      const TableSplit &S = Plan.Splits[I];
-      IsSplit[G.node(S.File, S.Sec)] = true;
-      SplitOf[G.node(S.File, S.Sec)] = I;
-      for (uint32_t P = 0; P < S.Pieces.size(); ++P)
-        Pieces[G.node(S.File, S.Pieces[P].Owner)].push_back({I, P});
-      // Bucket the table's edges by entry once (CSR), so that visiting a
-      // piece costs its own entries only.
+    for (const TableSplit &S : Plan.Splits) {
       const ElfObject &O = G.object(S.File);
       uint32_t NumEntries = O.Sections[S.Sec].Size / S.EntrySize;
-      EntryIndex &X = ByEntry.emplace_back();
-      X.Begin.assign(NumEntries + 1, 0);
-      auto Edges = G.edges(G.node(S.File, S.Sec));
-      for (const GraphEdge &E : Edges)
-        ++X.Begin[O.Relocs[E.Reloc].Offset / S.EntrySize + 1];
-      for (uint32_t J = 0; J < NumEntries; ++J)
-        X.Begin[J + 1] += X.Begin[J];
-      X.Edges.resize(Edges.size());
-      std::vector<uint32_t> Fill(X.Begin.begin(), X.Begin.end() - 1);
-      for (const GraphEdge &E : Edges)
-        X.Edges[Fill[O.Relocs[E.Reloc].Offset / S.EntrySize]++] = E;
+      SplitView &V = add(S.File, S.Sec, NumEntries, [&](uint64_t Off) {
+        return uint32_t(Off / S.EntrySize);
+      });
+      for (const TablePiece &P : S.Pieces)
+        V.Pieces.push_back({G.node(S.File, P.Owner), P.Entries});
+      V.Remainder = S.Remainder;
     }
+    for (const RangeSplit &S : Plan.RangeSplits) {
+      uint32_t Outside = S.Ranges.size();
+      SplitView &V = add(S.File, S.Sec, Outside + 1,
+                         [&](uint64_t Off) { return S.rangeOf(Off); });
+      for (const RangePiece &P : S.Pieces)
+        V.Pieces.push_back({G.node(S.File, P.Owner), P.Ranges});
+      V.Remainder = {Outside};
+    }
+    for (uint32_t I = 0; I < Views.size(); ++I)
+      for (uint32_t P = 0; P < Views[I].Pieces.size(); ++P)
+        Pieces[Views[I].Pieces[P].first].push_back({I, P});
   }
 
   /// Mark everything reachable from Roots into Mark; record the first
@@ -82,9 +92,9 @@ public:
         continue;
       if (IsSplit[N]) {
         // Only the entries left behind (no owner) are references of the
-        // table section itself.
+        // split section itself.
         uint32_t SI = SplitOf.lookup(N);
-        forEntries(SI, Plan.Splits[SI].Remainder, [&](const GraphEdge &E) {
+        forEntries(SI, Views[SI].Remainder, [&](const GraphEdge &E) {
           Enqueue(E.To, N, E.Reloc);
         });
       } else {
@@ -96,10 +106,9 @@ public:
       if (It == Pieces.end())
         continue;
       for (PieceRef P : It->second) {
-        const TableSplit &S = Plan.Splits[P.Split];
-        NodeId Table = G.node(S.File, S.Sec);
-        forEntries(P.Split, S.Pieces[P.Piece].Entries, [&](const GraphEdge &E) {
-          Enqueue(E.To, Table, E.Reloc);
+        const SplitView &V = Views[P.Split];
+        forEntries(P.Split, V.Pieces[P.Piece].second, [&](const GraphEdge &E) {
+          Enqueue(E.To, V.Node, E.Reloc);
         });
       }
     }
@@ -109,20 +118,40 @@ private:
   static uint64_t key(uint32_t F, uint32_t R) {
     return (uint64_t(F) << 32) | R;
   }
-  // The edges of the table whose relocations fall in the given entries.
+  template <class EntryOf>
+  SplitView &add(uint32_t File, uint32_t Sec, uint32_t NumEntries,
+                 EntryOf Entry) {
+    NodeId N = G.node(File, Sec);
+    IsSplit[N] = true;
+    SplitOf[N] = Views.size();
+    SplitView &V = Views.emplace_back();
+    V.Node = N;
+    // Bucket the section's edges by entry once (CSR), so that visiting a
+    // piece costs its own entries only.
+    const ElfObject &O = G.object(File);
+    V.Begin.assign(NumEntries + 1, 0);
+    auto Edges = G.edges(N);
+    for (const GraphEdge &E : Edges)
+      ++V.Begin[Entry(O.Relocs[E.Reloc].Offset) + 1];
+    for (uint32_t J = 0; J < NumEntries; ++J)
+      V.Begin[J + 1] += V.Begin[J];
+    V.Edges.resize(Edges.size());
+    std::vector<uint32_t> Fill(V.Begin.begin(), V.Begin.end() - 1);
+    for (const GraphEdge &E : Edges)
+      V.Edges[Fill[Entry(O.Relocs[E.Reloc].Offset)]++] = E;
+    return V;
+  }
+
+  // The edges of split Split whose relocations fall in the given entries.
   template <class Fn>
   void forEntries(uint32_t Split, const std::vector<uint32_t> &Entries,
                   Fn Visit) {
-    const EntryIndex &X = ByEntry[Split];
+    const SplitView &V = Views[Split];
     for (uint32_t En : Entries)
-      for (uint32_t J = X.Begin[En]; J < X.Begin[En + 1]; ++J)
-        Visit(X.Edges[J]);
+      for (uint32_t J = V.Begin[En]; J < V.Begin[En + 1]; ++J)
+        Visit(V.Edges[J]);
   }
-  struct EntryIndex {
-    std::vector<uint32_t> Begin;
-    std::vector<GraphEdge> Edges;
-  };
-  std::vector<EntryIndex> ByEntry;
+  std::vector<SplitView> Views;
 
   const SectionGraph &G;
   const LinkPlan &Plan;

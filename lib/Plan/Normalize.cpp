@@ -30,10 +30,16 @@ std::string sysgc::normalizedSectionName(StringRef Name) {
   StringRef Rest;
   if (Name.starts_with(".text.")) {
     Rest = Name.drop_front(6);
-    for (StringRef Keep : {"hot", "unlikely", "unknown", "asan.", "tsan.",
-                           "fixup"})
-      if (Rest.starts_with(Keep))
+    // What the stock TEXT_TEXT already matches: .text.hot .text.hot.*,
+    // .text.unlikely .text.unlikely.*, .text.unknown .text.unknown.*,
+    // .text.fixup, .text.asan.* .text.tsan.*.
+    for (StringRef Keep : {"hot", "unlikely", "unknown", "fixup"})
+      if (Rest == Keep || (Rest.starts_with(Keep) &&
+                           Rest.drop_front(Keep.size()).starts_with(".") &&
+                           Keep != "fixup"))
         return "";
+    if (Rest.starts_with("asan.") || Rest.starts_with("tsan."))
+      return "";
     return identStart(Rest) ? ".text" : "";
   }
   if (Name.starts_with(".data.")) {

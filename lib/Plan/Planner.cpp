@@ -54,6 +54,7 @@ Expected<LinkPlan> sysgc::planLink(const SectionGraph &G, const ArchInfo &Arch,
     return std::move(E);
   if (Error E = planTables(G, Plan))
     return std::move(E);
+  planSnippetCode(G, Plan);
   planLiveness(G, Opts, Plan);
   if (!Plan.UnknownPins.empty()) {
     std::string Msg;

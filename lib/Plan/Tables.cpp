@@ -14,7 +14,9 @@
 #include "sysgc/Plan/Plan.h"
 #include "sysgc/Support/Error.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/BinaryFormat/ELF.h"
+#include <algorithm>
 #include <map>
 
 using namespace sysgc;
@@ -36,6 +38,125 @@ std::vector<bool> referencedFromOutside(const ElfObject &O) {
   return Ref;
 }
 } // namespace
+
+uint32_t RangeSplit::rangeOf(uint64_t Offset) const {
+  auto It = std::upper_bound(
+      Ranges.begin(), Ranges.end(), Offset,
+      [](uint64_t O, const std::pair<uint64_t, uint64_t> &R) {
+        return O < R.first;
+      });
+  if (It == Ranges.begin())
+    return Ranges.size();
+  --It;
+  return Offset < It->second ? It - Ranges.begin() : Ranges.size();
+}
+
+// The snippets of a split table whose entries name code in another section
+// (x86 alternatives): each non-empty snippet belongs to its entry's owner.
+static void planSnippets(const SectionGraph &G, LinkPlan &Plan,
+                         const TableSplit &Split, const TableLayout &L) {
+  const ElfObject &O = G.object(Split.File);
+  const ElfSection &Table = O.Sections[Split.Sec];
+  uint32_t Snip = 0;
+  for (uint32_t S = 1; S < O.Sections.size(); ++S)
+    if (O.Sections[S].Name == L.SnippetSection)
+      Snip = Snip ? ~0u : S;
+  auto Skip = [&](const Twine &Why) {
+    Plan.Warnings.push_back((O.describe(Snip) + ": left whole (its code "
+                             "stays a root): " + Why)
+                                .str());
+  };
+  if (!Snip)
+    return;
+  if (Snip == ~0u) {
+    Plan.Warnings.push_back(
+        (O.Name + ": several " + L.SnippetSection + " sections; left whole")
+            .str());
+    return;
+  }
+  if (!O.IsRela) {
+    Skip("REL relocations are not supported for snippets yet");
+    return;
+  }
+  std::vector<uint32_t> OwnerOf(Table.Size / Split.EntrySize, ~0u);
+  for (const TablePiece &P : Split.Pieces)
+    for (uint32_t E : P.Entries)
+      OwnerOf[E] = P.Owner;
+  struct Snippet {
+    uint64_t Start, End;
+    uint32_t Owner, Reloc;
+  };
+  std::vector<Snippet> Snips;
+  uint32_t First = Table.FirstReloc;
+  for (uint32_t I = 0; I < Table.NumRelocs; ++I) {
+    const ElfReloc &R = O.Relocs[First + I];
+    if (R.Offset % Split.EntrySize != L.SnippetRelocOffset)
+      continue;
+    const ElfSymbol &Sym = O.Symbols[R.Symbol];
+    if (!Sym.inSection() || Sym.Shndx != Snip)
+      continue;
+    uint32_t Entry = R.Offset / Split.EntrySize;
+    uint64_t LenAt = uint64_t(Entry) * Split.EntrySize + L.SnippetLenOffset;
+    uint8_t Len = Table.Contents[LenAt];
+    int64_t X = int64_t(Sym.Value) + R.Addend;
+    if (!Len || OwnerOf[Entry] == ~0u)
+      continue;
+    if (X < 0 || uint64_t(X) + Len > O.Sections[Snip].Size) {
+      Skip("an entry names bytes outside it");
+      return;
+    }
+    Snips.push_back({uint64_t(X), uint64_t(X) + Len, OwnerOf[Entry],
+                     First + I});
+  }
+  if (Snips.empty())
+    return;
+  // Nothing but the table may point into it (discarded and non-alloc
+  // sections, such as objtool's annotations, do not count).
+  for (uint32_t S = 1; S < O.Sections.size(); ++S) {
+    if (S == Split.Sec || S == Snip ||
+        !(O.Sections[S].Flags & ELF::SHF_ALLOC) ||
+        Plan.Discarded[G.node(Split.File, S)])
+      continue;
+    for (const ElfReloc &R : O.relocsOf(S)) {
+      const ElfSymbol &Sym = O.Symbols[R.Symbol];
+      if (Sym.inSection() && Sym.Shndx == Snip) {
+        Skip("referenced from " + O.Sections[S].Name);
+        return;
+      }
+    }
+  }
+  llvm::sort(Snips, [](const Snippet &A, const Snippet &B) {
+    return std::tie(A.Start, A.End) < std::tie(B.Start, B.End);
+  });
+  RangeSplit RS;
+  RS.File = Split.File;
+  RS.Sec = Snip;
+  DenseMap<uint32_t, uint32_t> PieceOf;
+  std::vector<uint32_t> RangeOwner;
+  for (const Snippet &Sn : Snips) {
+    RS.Refs.push_back({Sn.Reloc, 0});
+    if (!RS.Ranges.empty() && RS.Ranges.back().first == Sn.Start &&
+        RS.Ranges.back().second == Sn.End) {
+      // The same snippet named twice: fine if by the same owner.
+      if (RangeOwner.back() != Sn.Owner) {
+        Skip("a snippet shared by two functions");
+        return;
+      }
+      continue;
+    }
+    if (!RS.Ranges.empty() && Sn.Start < RS.Ranges.back().second) {
+      Skip("overlapping snippets");
+      return;
+    }
+    RS.Ranges.push_back({Sn.Start, Sn.End});
+    RangeOwner.push_back(Sn.Owner);
+    auto [It, New] = PieceOf.try_emplace(Sn.Owner, RS.Pieces.size());
+    if (New)
+      RS.Pieces.push_back({Sn.Owner, {}});
+    RS.Pieces[It->second].Ranges.push_back(RS.Ranges.size() - 1);
+  }
+  Plan.RangeSplits.push_back(std::move(RS));
+}
 
 Error sysgc::planTables(const SectionGraph &G, LinkPlan &Plan) {
   const ArchInfo &Arch = *Plan.Arch;
@@ -166,9 +287,95 @@ Error sysgc::planTables(const SectionGraph &G, LinkPlan &Plan) {
                     "and stay roots",
                     O.describe(S), Split.Remainder.size(), N)
                 .str());
-      if (!Split.Pieces.empty())
+      if (!Split.Pieces.empty()) {
+        if (!L->SnippetSection.empty())
+          planSnippets(G, Plan, Split, *L);
         Plan.Splits.push_back(std::move(Split));
+      }
     }
   }
   return Error::success();
+}
+
+void sysgc::planSnippetCode(const SectionGraph &G, LinkPlan &Plan) {
+  const ArchInfo &Arch = *Plan.Arch;
+  const InputSet &In = G.inputs();
+  for (uint32_t F = 0; F < In.Objects.size(); ++F) {
+    if (!G.isLinked(F) || In.Objects[F].Shared)
+      continue;
+    const ElfObject &O = G.object(F);
+    for (uint32_t Sec = 1; Sec < O.Sections.size(); ++Sec) {
+      const ElfSection &Code = O.Sections[Sec];
+      if (!llvm::is_contained(Arch.BackRefCode, Code.Name) ||
+          !(Code.Flags & ELF::SHF_ALLOC) || !O.IsRela)
+        continue;
+      bool Handled = false;
+      for (const RangeSplit &R : Plan.RangeSplits)
+        Handled |= R.File == F && R.Sec == Sec;
+      if (Handled)
+        continue;
+      auto Skip = [&](const Twine &Why) {
+        Plan.Warnings.push_back(
+            (O.describe(Sec) + ": left whole (its code stays a root): " + Why)
+                .str());
+      };
+      // Every snippet starts where some function branches into it.
+      std::map<uint64_t, std::vector<uint32_t>> SourcesAt; // X -> sections
+      std::vector<std::tuple<uint32_t, int64_t, uint64_t>> Refs;
+      bool Bad = false;
+      for (uint32_t S = 1; S < O.Sections.size() && !Bad; ++S) {
+        const ElfSection &From = O.Sections[S];
+        if (!(From.Flags & ELF::SHF_ALLOC) || Plan.Discarded[G.node(F, S)])
+          continue;
+        bool Exec = From.Flags & ELF::SHF_EXECINSTR;
+        for (uint32_t I = 0; I < From.NumRelocs; ++I) {
+          uint32_t RI = From.FirstReloc + I;
+          const ElfReloc &R = O.Relocs[RI];
+          const ElfSymbol &Sym = O.Symbols[R.Symbol];
+          if (!Sym.inSection() || Sym.Shndx != Sec)
+            continue;
+          if (S == Sec || !Exec) {
+            Skip(S == Sec ? Twine("it branches into itself")
+                          : "referenced from data in " + From.Name);
+            Bad = true;
+            break;
+          }
+          int64_t Bias = Arch.targetBias(R.Type, true);
+          int64_t X = int64_t(Sym.Value) + R.Addend + Bias;
+          if (X < 0 || uint64_t(X) >= Code.Size) {
+            Skip("a branch to outside it");
+            Bad = true;
+            break;
+          }
+          SourcesAt[X].push_back(S);
+          Refs.push_back({RI, Bias, uint64_t(X)});
+        }
+      }
+      if (Bad || SourcesAt.empty())
+        continue;
+      RangeSplit RS;
+      RS.File = F;
+      RS.Sec = Sec;
+      DenseMap<uint32_t, uint32_t> PieceOf;
+      for (auto It = SourcesAt.begin(); It != SourcesAt.end(); ++It) {
+        uint64_t End = std::next(It) == SourcesAt.end()
+                           ? Code.Size
+                           : std::next(It)->first;
+        std::vector<uint32_t> Srcs = It->second;
+        llvm::sort(Srcs);
+        Srcs.erase(std::unique(Srcs.begin(), Srcs.end()), Srcs.end());
+        if (Srcs.size() != 1)
+          continue; // shared: stays behind, a root
+        RS.Ranges.push_back({It->first, End});
+        auto [P, New] = PieceOf.try_emplace(Srcs[0], RS.Pieces.size());
+        if (New)
+          RS.Pieces.push_back({Srcs[0], {}});
+        RS.Pieces[P->second].Ranges.push_back(RS.Ranges.size() - 1);
+      }
+      for (auto &[RI, Bias, X] : Refs)
+        RS.Refs.push_back({RI, Bias});
+      if (!RS.Pieces.empty())
+        Plan.RangeSplits.push_back(std::move(RS));
+    }
+  }
 }

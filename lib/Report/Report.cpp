@@ -129,6 +129,25 @@ void sysgc::writeJsonReport(const ReportData &D, raw_ostream &RawOS) {
     J.attribute("removed_section_bytes", int64_t(SecBytes));
     J.attribute("removed_sections", int64_t(P.Dead.count()));
   });
+  // How much of the syscall-exclusive code (every back-reference ignored)
+  // was really removed.
+  uint64_t CodeRemoved = 0, CodeBound = 0;
+  for (NodeId N = 0; N < G.numNodes(); ++N) {
+    const ElfSection &S = G.section(N);
+    if (!(S.Flags & ELF::SHF_EXECINSTR))
+      continue;
+    if (P.Dead.size() > N && P.Dead[N])
+      CodeRemoved += S.Size;
+    if (P.IdealDead.size() > N && P.IdealDead[N])
+      CodeBound += S.Size;
+  }
+  J.attributeObject("capture", [&] {
+    J.attribute("removed_code_bytes", int64_t(CodeRemoved));
+    J.attribute("exclusive_code_bytes", int64_t(CodeBound));
+    J.attribute("ratio", CodeBound ? std::round(1e4 * double(CodeRemoved) /
+                                                double(CodeBound)) / 1e4
+                                   : 1.0);
+  });
   J.attributeObject("removed_bytes_by_output_section", [&] {
     for (auto &[Name, Bytes] : BySec)
       J.attribute(Name, int64_t(Bytes));
@@ -159,6 +178,25 @@ void sysgc::writeJsonReport(const ReportData &D, raw_ostream &RawOS) {
         J.attribute("pieces", int64_t(S.Pieces.size()));
         J.attribute("unowned_entries", int64_t(S.Remainder.size()));
         J.attribute("removed_entries", int64_t(Dropped));
+      });
+  });
+  J.attributeArray("snippets", [&] {
+    for (const RangeSplit &S : P.RangeSplits)
+      J.object([&] {
+        size_t Dropped = 0;
+        uint64_t DroppedBytes = 0;
+        for (const RangePiece &Pc : S.Pieces)
+          if (P.Dead[G.node(S.File, Pc.Owner)])
+            for (uint32_t R : Pc.Ranges) {
+              ++Dropped;
+              DroppedBytes += S.Ranges[R].second - S.Ranges[R].first;
+            }
+        J.attribute("section", G.object(S.File).Sections[S.Sec].Name);
+        J.attribute("file", G.inputs().Objects[S.File].Name);
+        J.attribute("snippets", int64_t(S.Ranges.size()));
+        J.attribute("pieces", int64_t(S.Pieces.size()));
+        J.attribute("removed_snippets", int64_t(Dropped));
+        J.attribute("removed_bytes", int64_t(DroppedBytes));
       });
   });
   J.attributeObject("verify", [&] {

@@ -14,7 +14,9 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Object/ELFTypes.h"
+#include "llvm/Support/xxhash.h"
 #include <cstring>
+#include <deque>
 
 using namespace sysgc;
 using namespace llvm;
@@ -64,6 +66,10 @@ public:
     }
     if (Error Err = retarget())
       return std::move(Err);
+    // Before the tables: the references they hold into split code change.
+    for (const RangeSplit *S : E.RangeSplits)
+      if (Error Err = splitRanges(*S))
+        return std::move(Err);
     for (const TableSplit *S : E.Splits)
       if (Error Err = split(*S))
         return std::move(Err);
@@ -164,16 +170,7 @@ private:
     for (auto &[Reloc, Name] : E.Retargets) {
       if (Reloc >= O.Relocs.size())
         return makeError("{0}: no relocation #{1}", O.Name, Reloc);
-      // Find the section this relocation belongs to.
-      uint32_t Target = 0;
-      for (uint32_t I = 1; I < O.Sections.size(); ++I) {
-        const ElfSection &S = O.Sections[I];
-        if (S.NumRelocs && Reloc >= S.FirstReloc &&
-            Reloc < S.FirstReloc + S.NumRelocs) {
-          Target = I;
-          break;
-        }
-      }
+      uint32_t Target = relocTarget(Reloc);
       std::vector<ElfReloc> &Rs = editableRelocs(Target);
       Rs[Reloc - O.Sections[Target].FirstReloc].Symbol = symbolNamed(Name);
     }
@@ -235,34 +232,12 @@ private:
                          En);
 
     // Relocations follow their entries.
-    if (S.RelocSection) {
-      const OutSection &OrigRel = Secs[S.RelocSection];
-      std::vector<ElfReloc> All = OrigRel.EncodeRelocs
-                                      ? OrigRel.Relocs
-                                      : std::vector<ElfReloc>(
-                                            O.relocsOf(T.Sec).begin(),
-                                            O.relocsOf(T.Sec).end());
-      DenseMap<uint32_t, std::vector<ElfReloc>> BySec;
-      for (ElfReloc R : All) {
-        if (R.Offset >= S.Size)
-          return makeError("{0}: relocation at {1:x} is past the end",
-                           O.describe(T.Sec), R.Offset);
-        auto [Sec, Pos] = Dest[R.Offset / ES];
-        R.Offset = uint64_t(Pos) * ES + R.Offset % ES;
-        BySec[Sec].push_back(R);
-      }
-      Secs[S.RelocSection].Relocs = BySec.lookup(T.Sec);
-      Secs[S.RelocSection].EncodeRelocs = true;
-      for (uint32_t P : PieceIndex) {
-        auto It = BySec.find(P);
-        if (It == BySec.end())
-          continue;
-        OutSection R = Secs[S.RelocSection];
-        R.Info = P;
-        R.Relocs = std::move(It->second);
-        Secs.push_back(std::move(R));
-      }
-    }
+    if (Error Err = moveRelocs(T.Sec, PieceIndex, [&](uint64_t Off) {
+          auto [Sec, Pos] = Dest[Off / ES];
+          return std::pair<uint32_t, uint64_t>(Sec,
+                                               uint64_t(Pos) * ES + Off % ES);
+        }))
+      return Err;
 
     // Symbols defined inside the table move with their entry.
     for (ElfSymbol &Sm : Syms) {
@@ -278,6 +253,177 @@ private:
       Sm.XIndex = Sec >= ELF::SHN_LORESERVE;
     }
     return Error::success();
+  }
+
+  // Give the relocations of split section Sec to their new homes: Dest maps
+  // an offset in Sec to (output section, offset there).
+  template <class DestFn>
+  Error moveRelocs(uint32_t Sec, const std::vector<uint32_t> &NewSecs,
+                   DestFn Dest) {
+    const ElfSection &S = O.Sections[Sec];
+    if (!S.RelocSection)
+      return Error::success();
+    const OutSection &OrigRel = Secs[S.RelocSection];
+    std::vector<ElfReloc> All =
+        OrigRel.EncodeRelocs
+            ? OrigRel.Relocs
+            : std::vector<ElfReloc>(O.relocsOf(Sec).begin(),
+                                    O.relocsOf(Sec).end());
+    DenseMap<uint32_t, std::vector<ElfReloc>> BySec;
+    for (ElfReloc R : All) {
+      if (R.Offset >= S.Size)
+        return makeError("{0}: relocation at {1:x} is past the end",
+                         O.describe(Sec), R.Offset);
+      auto [To, Off] = Dest(R.Offset);
+      R.Offset = Off;
+      BySec[To].push_back(R);
+    }
+    Secs[S.RelocSection].Relocs = BySec.lookup(Sec);
+    Secs[S.RelocSection].EncodeRelocs = true;
+    for (uint32_t P : NewSecs) {
+      auto It = BySec.find(P);
+      if (It == BySec.end())
+        continue;
+      OutSection R = Secs[S.RelocSection];
+      R.Info = P;
+      R.Relocs = std::move(It->second);
+      Secs.push_back(std::move(R));
+    }
+    return Error::success();
+  }
+
+  // Cut byte ranges of a code section into per-owner SHF_LINK_ORDER pieces,
+  // compact what is left, and point the references at the pieces through
+  // new hidden symbols (appended, so no symbol index changes).
+  Error splitRanges(const RangeSplit &RS) {
+    const ElfSection &S = O.Sections[RS.Sec];
+    uint32_t NR = RS.Ranges.size();
+    for (uint32_t I = 0; I < NR; ++I)
+      if (RS.Ranges[I].first >= RS.Ranges[I].second ||
+          RS.Ranges[I].second > S.Size ||
+          (I && RS.Ranges[I].first < RS.Ranges[I - 1].second))
+        return makeError("{0}: bad snippet range #{1}", O.describe(RS.Sec), I);
+    std::vector<uint32_t> PieceOfRange(NR, ~0u), PieceIndex;
+    std::vector<uint64_t> NewStart(NR);
+    for (const RangePiece &P : RS.Pieces) {
+      if (P.Owner == 0 || P.Owner >= O.Sections.size())
+        return makeError("{0}: bad owner section #{1}", O.describe(RS.Sec),
+                         P.Owner);
+      OutSection X = Secs[RS.Sec];
+      X.Owned.clear();
+      X.Flags |= ELF::SHF_LINK_ORDER;
+      X.Link = P.Owner;
+      uint32_t Index = Secs.size();
+      for (uint32_t R : P.Ranges) {
+        if (R >= NR || PieceOfRange[R] != ~0u)
+          return makeError("{0}: snippet #{1} placed twice",
+                           O.describe(RS.Sec), R);
+        PieceOfRange[R] = Index;
+        NewStart[R] = X.Owned.size();
+        auto Bytes = S.Contents.slice(RS.Ranges[R].first,
+                                      RS.Ranges[R].second - RS.Ranges[R].first);
+        X.Owned.insert(X.Owned.end(), Bytes.begin(), Bytes.end());
+      }
+      PieceIndex.push_back(Index);
+      Secs.push_back(std::move(X));
+      Secs.back().Data = Secs.back().Owned;
+      Secs.back().Size = Secs.back().Owned.size();
+    }
+    // Bytes outside every range stay, compacted.
+    std::vector<uint64_t> Before(NR + 1, 0); // bytes moved before range I
+    for (uint32_t I = 0; I < NR; ++I)
+      Before[I + 1] =
+          Before[I] + (PieceOfRange[I] == ~0u
+                           ? 0
+                           : RS.Ranges[I].second - RS.Ranges[I].first);
+    auto Dest = [&](uint64_t Off) -> std::pair<uint32_t, uint64_t> {
+      uint32_t R = RS.rangeOf(Off);
+      if (R < NR && PieceOfRange[R] != ~0u)
+        return {PieceOfRange[R], NewStart[R] + Off - RS.Ranges[R].first};
+      // Moved bytes of all earlier ranges.
+      auto It = std::upper_bound(
+          RS.Ranges.begin(), RS.Ranges.end(), Off,
+          [](uint64_t O, const std::pair<uint64_t, uint64_t> &X) {
+            return O < X.first;
+          });
+      return {RS.Sec, Off - Before[It - RS.Ranges.begin()]};
+    };
+    {
+      std::vector<uint8_t> Rest;
+      uint64_t Pos = 0;
+      for (uint32_t I = 0; I < NR; ++I) {
+        if (PieceOfRange[I] == ~0u)
+          continue;
+        Rest.insert(Rest.end(), S.Contents.begin() + Pos,
+                    S.Contents.begin() + RS.Ranges[I].first);
+        Pos = RS.Ranges[I].second;
+      }
+      Rest.insert(Rest.end(), S.Contents.begin() + Pos, S.Contents.end());
+      Secs[RS.Sec].Owned = std::move(Rest);
+      Secs[RS.Sec].Data = Secs[RS.Sec].Owned;
+      Secs[RS.Sec].Size = Secs[RS.Sec].Owned.size();
+    }
+
+    // The references into the section, before anything else moves.
+    std::vector<uint32_t> Hidden(Secs.size(), 0);
+    for (auto [Reloc, Bias] : RS.Refs) {
+      uint32_t Target = relocTarget(Reloc);
+      if (!Target)
+        return makeError("{0}: no relocation #{1}", O.Name, Reloc);
+      ElfReloc &R = editableRelocs(Target)[Reloc - O.Sections[Target].FirstReloc];
+      const ElfSymbol &Sym = O.Symbols[R.Symbol];
+      if (!Sym.inSection() || Sym.Shndx != RS.Sec)
+        return makeError("{0}: relocation #{1} does not point into {2}",
+                         O.Name, Reloc, S.Name);
+      uint64_t X = Sym.Value + R.Addend + Bias;
+      auto [To, Off] = Dest(X);
+      if (To == RS.Sec) {
+        R.Addend = int64_t(Off) - int64_t(Sym.Value) - Bias;
+        continue;
+      }
+      if (!Hidden[To]) {
+        ElfSymbol H;
+        NewNames.push_back(
+            formatv("__sysgc_snippet_{0:x}_{1}", xxh3_64bits(O.Name), To)
+                .str());
+        H.Name = NewNames.back();
+        H.NameOffset = appendString(H.Name);
+        H.Binding = ELF::STB_GLOBAL;
+        H.Type = ELF::STT_NOTYPE;
+        H.Other = ELF::STV_HIDDEN;
+        H.Shndx = To;
+        H.XIndex = To >= ELF::SHN_LORESERVE;
+        Hidden[To] = Syms.size();
+        Syms.push_back(H);
+      }
+      R.Symbol = Hidden[To];
+      R.Addend = int64_t(Off) - Bias;
+    }
+
+    if (Error Err = moveRelocs(RS.Sec, PieceIndex, Dest))
+      return Err;
+    for (ElfSymbol &Sm : Syms) {
+      if (!Sm.inSection() || Sm.Shndx != RS.Sec || Sm.Type == ELF::STT_SECTION)
+        continue;
+      auto [To, Off] = Dest(std::min<uint64_t>(Sm.Value, S.Size));
+      if (Sm.Value >= S.Size)
+        Off = Secs[RS.Sec].Size;
+      Sm.Shndx = To;
+      Sm.Value = Off;
+      Sm.XIndex = To >= ELF::SHN_LORESERVE;
+    }
+    return Error::success();
+  }
+
+  // The section a relocation index belongs to (0 if none).
+  uint32_t relocTarget(uint32_t Reloc) const {
+    for (uint32_t I = 1; I < O.Sections.size(); ++I) {
+      const ElfSection &S = O.Sections[I];
+      if (S.NumRelocs && Reloc >= S.FirstReloc &&
+          Reloc < S.FirstReloc + S.NumRelocs)
+        return I;
+    }
+    return 0;
   }
 
   Error finishSymbols() {
@@ -431,6 +577,7 @@ private:
   uint32_t ShndxIndex = 0;
   StringMap<uint32_t> NewSymbolIndex;
   StringMap<uint32_t> NameOffsets;
+  std::deque<std::string> NewNames;
 };
 } // namespace
 

@@ -242,7 +242,10 @@ Expected<VerifyResult> sysgc::verifyOutput(const ElfObject &Out,
   // name counts, since renamed and split sections share names.
   StringMap<std::pair<int, int>> Want; // name -> (retained, dead) defs
   for (NodeId N = 0; N < G.numNodes(); ++N) {
-    if (!G.isAllocNode(N) || Plan.Discarded[N])
+    // lld collects SHF_MERGE sections piece by piece (unreferenced strings
+    // and constants go even from a retained section): not checked.
+    if (!G.isAllocNode(N) || Plan.Discarded[N] ||
+        (G.section(N).Flags & ELF::SHF_MERGE))
       continue;
     uint32_t F = G.fileOf(N);
     const ElfObject &O = G.object(F);

@@ -63,6 +63,12 @@ struct TableLayout {
   /// A second entry size the configuration may select (x86 __bug_table is
   /// 12 bytes with DEBUG_BUGVERBOSE, 8 without); 0 if none.
   uint32_t AltEntrySize = 0;
+  /// Entries that also point at code snippets of their owner in another
+  /// section (.altinstructions -> .altinstr_replacement): the section, the
+  /// offset of the relocation naming the snippet, and of its u8 length.
+  llvm::StringRef SnippetSection;
+  uint32_t SnippetRelocOffset = 0;
+  uint32_t SnippetLenOffset = 0;
 
   bool matches(llvm::StringRef Name) const {
     return Section.ends_with("*") ? Name.starts_with(Section.drop_back())

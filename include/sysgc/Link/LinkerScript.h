@@ -13,6 +13,7 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/GlobPattern.h"
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,8 @@ public:
   bool empty() const { return Globs.empty(); }
 
 private:
+  // GlobPattern keeps a StringRef to its text: the matcher owns the text.
+  std::deque<std::string> Texts;
   std::vector<llvm::GlobPattern> Globs;
 };
 

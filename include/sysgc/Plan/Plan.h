@@ -101,6 +101,29 @@ struct TableSplit {
   std::vector<uint32_t> Remainder;
 };
 
+/// Byte ranges of a code section (x86 .altinstr_replacement) that belong to
+/// the owners of the table entries pointing at them. Each owner's ranges
+/// move into a piece that lives exactly as long as the owner; the entries'
+/// references (Refs) are pointed at the pieces.
+struct RangePiece {
+  uint32_t Owner;
+  std::vector<uint32_t> Ranges; // indices into RangeSplit::Ranges
+};
+
+struct RangeSplit {
+  uint32_t File, Sec;
+  /// [start, end) byte ranges, sorted and disjoint.
+  std::vector<std::pair<uint64_t, uint64_t>> Ranges;
+  std::vector<RangePiece> Pieces;
+  /// Relocations elsewhere in the object that point into Sec: (index into
+  /// the object's Relocs, bias: the target is symbol + addend + bias, as
+  /// for a branch, whose addend is -4 on x86).
+  std::vector<std::pair<uint32_t, int64_t>> Refs;
+
+  /// The range holding Offset, or Ranges.size() if none.
+  uint32_t rangeOf(uint64_t Offset) const;
+};
+
 /// A removed syscall kept alive only by a table sysgc has no layout for.
 struct UnknownTablePin {
   NodeId Table;
@@ -120,6 +143,7 @@ struct LinkPlan {
   std::vector<DispatchEdge> DispatchEdges;
   std::vector<SyscallStatus> Syscalls;
   std::vector<TableSplit> Splits;
+  std::vector<RangeSplit> RangeSplits;
   /// Over graph nodes: reachable from a removed entry / exclusively so /
   /// to retain (Retain mode).
   llvm::BitVector Candidate, Dead, Retain;
@@ -152,6 +176,10 @@ llvm::Error planDispatch(const SectionGraph &G, const Allowlist &Allow,
 
 /// Split the back-reference tables Arch knows into per-owner pieces.
 llvm::Error planTables(const SectionGraph &G, LinkPlan &Plan);
+
+/// Split the snippet code sections Arch knows (x86 .altinstr_aux) into
+/// pieces owned by the one function that branches into each snippet.
+void planSnippetCode(const SectionGraph &G, LinkPlan &Plan);
 
 /// Compute Candidate, Dead, Retain and Kept from the retargeted graph.
 void planLiveness(const SectionGraph &G, const PlanOptions &Opts,

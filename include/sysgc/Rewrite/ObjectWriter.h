@@ -23,14 +23,15 @@ struct ObjectEdits {
   /// (index into ElfObject::Relocs, name of the new target symbol).
   std::vector<std::pair<uint32_t, std::string>> Retargets;
   std::vector<const TableSplit *> Splits;
+  std::vector<const RangeSplit *> RangeSplits;
   /// Section indices to mark SHF_GNU_RETAIN.
   std::vector<uint32_t> Retain;
   /// (section index, new name).
   std::vector<std::pair<uint32_t, std::string>> Renames;
 
   bool empty() const {
-    return Retargets.empty() && Splits.empty() && Retain.empty() &&
-           Renames.empty();
+    return Retargets.empty() && Splits.empty() && RangeSplits.empty() &&
+           Retain.empty() && Renames.empty();
   }
 };
 
