@@ -191,16 +191,43 @@ void sysgc::planLiveness(const SectionGraph &G, const PlanOptions &Opts,
     Plan.Discarded.resize(N);
   Marker M(G, Plan);
 
+  BitVector IsDispatch(N);
+  for (const DispatchSite &D : Plan.Dispatch)
+    IsDispatch.set(D.Node);
+  // Referenced by something other than a back-reference table.
+  BitVector Referenced(N);
+  for (NodeId I = 0; I < N; ++I)
+    if (G.isAllocNode(I) && !Plan.Discarded[I] &&
+        !Arch.findTable(G.section(I).Name))
+      for (const GraphEdge &E : G.edges(I))
+        if (E.To != NoNode && E.To != I)
+          Referenced.set(E.To);
+
   std::vector<NodeId> Removed;
   for (const DispatchEdge &D : Plan.DispatchEdges)
     if (D.Retarget)
       Removed.push_back(G.relocTarget(D.File, D.Reloc));
+  // The dispatch is the only root of syscall code: an entry no dispatch of
+  // this kernel references (another ABI's, a COND_SYSCALL stub for another
+  // architecture) and nothing else references either goes too.
+  for (NodeId I = 0; I < N; ++I) {
+    if (!G.isAllocNode(I) || Referenced[I] || IsDispatch[I] ||
+        Plan.Discarded[I] || !(G.section(I).Flags & ELF::SHF_EXECINSTR))
+      continue;
+    const ElfObject &O = G.object(G.fileOf(I));
+    bool Entry = false;
+    for (uint32_t S : G.symbolsIn(I)) {
+      StringRef Name = O.Symbols[S].Name;
+      for (const AbiInfo &A : Arch.Abis)
+        if (Name.starts_with((A.EntryPrefix + "sys_").str()) ||
+            Name.starts_with((A.EntryPrefix + "compat_sys_").str()))
+          Entry = true;
+    }
+    if (Entry)
+      Removed.push_back(I);
+  }
   Plan.Candidate.resize(N);
   M.run(Removed, Plan.Candidate, nullptr);
-
-  BitVector IsDispatch(N);
-  for (const DispatchSite &D : Plan.Dispatch)
-    IsDispatch.set(D.Node);
   std::vector<NodeId> Roots;
   for (NodeId I = 0; I < N; ++I)
     if (G.isAllocNode(I) && !Plan.Candidate[I] && !Plan.Discarded[I])
@@ -222,12 +249,6 @@ void sysgc::planLiveness(const SectionGraph &G, const PlanOptions &Opts,
   // Tables sysgc has no layout for: unreferenced data sections (roots only
   // because nothing can be proven about them) with references into the
   // candidates. Find the removed entries that only they keep alive.
-  BitVector Referenced(N);
-  for (NodeId I = 0; I < N; ++I)
-    if (G.isAllocNode(I))
-      for (const GraphEdge &E : G.edges(I))
-        if (E.To != NoNode && E.To != I)
-          Referenced.set(E.To);
   auto IsKnownTable = [&](NodeId I) {
     return Arch.findTable(G.section(I).Name) != nullptr;
   };
