@@ -54,7 +54,8 @@ uint32_t RangeSplit::rangeOf(uint64_t Offset) const {
 // The snippets of a split table whose entries name code in another section
 // (x86 alternatives): each non-empty snippet belongs to its entry's owner.
 static void planSnippets(const SectionGraph &G, LinkPlan &Plan,
-                         const TableSplit &Split, const TableLayout &L) {
+                         size_t SplitIndex, const TableLayout &L) {
+  const TableSplit &Split = Plan.Splits[SplitIndex];
   const ElfObject &O = G.object(Split.File);
   const ElfSection &Table = O.Sections[Split.Sec];
   uint32_t Snip = 0;
@@ -110,19 +111,29 @@ static void planSnippets(const SectionGraph &G, LinkPlan &Plan,
   }
   if (Snips.empty())
     return;
-  // Nothing but the table may point into it (discarded and non-alloc
-  // sections, such as objtool's annotations, do not count).
+  // Nothing but the table and other split tables (objtool's lists of
+  // return sites, say) may point into it; discarded and non-alloc sections,
+  // such as objtool's annotations, do not count.
+  std::vector<std::pair<uint32_t, size_t>> TableRefs; // (reloc, split)
   for (uint32_t S = 1; S < O.Sections.size(); ++S) {
     if (S == Split.Sec || S == Snip ||
         !(O.Sections[S].Flags & ELF::SHF_ALLOC) ||
         Plan.Discarded[G.node(Split.File, S)])
       continue;
-    for (const ElfReloc &R : O.relocsOf(S)) {
-      const ElfSymbol &Sym = O.Symbols[R.Symbol];
-      if (Sym.inSection() && Sym.Shndx == Snip) {
+    size_t Other = Plan.Splits.size();
+    for (size_t J = 0; J < Plan.Splits.size(); ++J)
+      if (Plan.Splits[J].File == Split.File && Plan.Splits[J].Sec == S)
+        Other = J;
+    for (uint32_t I = 0; I < O.Sections[S].NumRelocs; ++I) {
+      uint32_t RI = O.Sections[S].FirstReloc + I;
+      const ElfSymbol &Sym = O.Symbols[O.Relocs[RI].Symbol];
+      if (!Sym.inSection() || Sym.Shndx != Snip)
+        continue;
+      if (Other == Plan.Splits.size()) {
         Skip("referenced from " + O.Sections[S].Name);
         return;
       }
+      TableRefs.push_back({RI, Other});
     }
   }
   llvm::sort(Snips, [](const Snippet &A, const Snippet &B) {
@@ -155,6 +166,38 @@ static void planSnippets(const SectionGraph &G, LinkPlan &Plan,
       RS.Pieces.push_back({Sn.Owner, {}});
     RS.Pieces[It->second].Ranges.push_back(RS.Ranges.size() - 1);
   }
+  // Entries of other tables that point into a snippet now belong to the
+  // snippet's function; every reference is remapped (the rest compacts).
+  for (auto [RI, J] : TableRefs) {
+    RS.Refs.push_back({RI, 0});
+    const ElfReloc &R = O.Relocs[RI];
+    const ElfSymbol &Sym = O.Symbols[R.Symbol];
+    uint32_t Range = RS.rangeOf(Sym.Value + R.Addend);
+    if (Range == RS.Ranges.size())
+      continue;
+    TableSplit &T = Plan.Splits[J];
+    uint32_t Entry = R.Offset / T.EntrySize;
+    uint32_t NewOwner = RangeOwner[Range];
+    bool Moved = false;
+    for (TablePiece &P : T.Pieces) {
+      auto It = llvm::find(P.Entries, Entry);
+      if (It != P.Entries.end() && P.Owner == Snip) {
+        P.Entries.erase(It);
+        Moved = true;
+      }
+    }
+    if (!Moved)
+      continue;
+    auto It = llvm::find_if(T.Pieces,
+                            [&](const TablePiece &P) { return P.Owner == NewOwner; });
+    if (It == T.Pieces.end()) {
+      T.Pieces.push_back({NewOwner, {}});
+      It = T.Pieces.end() - 1;
+    }
+    It->Entries.insert(llvm::upper_bound(It->Entries, Entry), Entry);
+  }
+  for (TableSplit &T : Plan.Splits)
+    llvm::erase_if(T.Pieces, [](const TablePiece &P) { return P.Entries.empty(); });
   Plan.RangeSplits.push_back(std::move(RS));
 }
 
@@ -180,6 +223,7 @@ Error sysgc::planTables(const SectionGraph &G, LinkPlan &Plan) {
     });
     std::vector<bool> Outside = referencedFromOutside(O);
     std::map<std::string, std::vector<uint32_t>> OwnersByTable;
+    std::vector<std::pair<size_t, const TableLayout *>> WithSnippets;
 
     for (auto [S, L] : Found) {
       const ElfSection &Sec = O.Sections[S];
@@ -289,10 +333,13 @@ Error sysgc::planTables(const SectionGraph &G, LinkPlan &Plan) {
                 .str());
       if (!Split.Pieces.empty()) {
         if (!L->SnippetSection.empty())
-          planSnippets(G, Plan, Split, *L);
+          WithSnippets.push_back({Plan.Splits.size(), L});
         Plan.Splits.push_back(std::move(Split));
       }
     }
+    // After every table of the object: they may point into the snippets.
+    for (auto [Index, L] : WithSnippets)
+      planSnippets(G, Plan, Index, *L);
   }
   return Error::success();
 }
@@ -312,6 +359,8 @@ void sysgc::planSnippetCode(const SectionGraph &G, LinkPlan &Plan) {
       bool Handled = false;
       for (const RangeSplit &R : Plan.RangeSplits)
         Handled |= R.File == F && R.Sec == Sec;
+      for (const TableLayout &L : Arch.Tables)
+        Handled |= L.SnippetSection == Code.Name; // its table's business
       if (Handled)
         continue;
       auto Skip = [&](const Twine &Why) {
