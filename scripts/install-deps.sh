@@ -11,7 +11,8 @@ PACKAGES=(
 )
 if [ "${SYSGC_WITH_KERNEL_DEPS:-0}" = 1 ]; then
   PACKAGES+=(linux-source-6.12 qemu-system-x86 busybox-static flex bison bc
-             libelf-dev libssl-dev cpio)
+             libelf-dev libssl-dev cpio gzip xz-utils make gcc-multilib
+             libc6-dev-i386 python3)
 fi
 
 missing=()

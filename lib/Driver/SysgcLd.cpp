@@ -152,6 +152,7 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
   PO.Normalize = Opts.Normalize == "yes" ||
                  (Opts.Normalize == "auto" && !Cmd.GcSections);
   PO.UnknownTablesAreErrors = Opts.UnknownTablesAreErrors;
+  PO.AllowInlinedDispatch = Opts.AllowInlinedDispatch;
   for (const std::string &Script : Cmd.Scripts) {
     auto Text = MemoryBuffer::getFile(Script, /*IsText=*/true);
     if (!Text)

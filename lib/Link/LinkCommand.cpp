@@ -57,6 +57,7 @@ const SysgcOpt SysgcOpts[] = {
     {"report-timings", true, "SYSGC_REPORT_TIMINGS"},
     {"normalize-sections", true, "SYSGC_NORMALIZE_SECTIONS"},
     {"unknown-tables", true, "SYSGC_UNKNOWN_TABLES"},
+    {"allow-inlined-dispatch", false, "SYSGC_ALLOW_INLINED_DISPATCH"},
 };
 
 Error applySysgc(StringRef Name, StringRef Value, SysgcOptions &O,
@@ -83,6 +84,8 @@ Error applySysgc(StringRef Name, StringRef Value, SysgcOptions &O,
       O.Dispatch.push_back(P.trim().str());
   } else if (Name == "entry-regex")
     O.EntryRegex = Value.str();
+  else if (Name == "allow-inlined-dispatch")
+    return Bool(O.AllowInlinedDispatch);
   else if (Name == "keep-temps")
     return Bool(O.KeepTemps);
   else if (Name == "quiet")
@@ -140,6 +143,10 @@ StringRef sysgc::sysgcOptionsHelp() {
                             no layout for) that alone keeps a removed
                             syscall alive is an error, or a warning
                                                                   SYSGC_UNKNOWN_TABLES
+  --sysgc-allow-inlined-dispatch
+                            a switch dispatcher that lacks a case its table
+                            names (inlined) is a warning, not an error
+                                                                  SYSGC_ALLOW_INLINED_DISPATCH=1
   --sysgc-keep-temps        keep the rewritten objects (path printed)
                                                                   SYSGC_KEEP_TEMPS=1
   --sysgc-quiet             no summary on stderr                  SYSGC_QUIET=1

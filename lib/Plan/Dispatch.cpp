@@ -12,7 +12,10 @@
 #include "sysgc/Support/Error.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/BinaryFormat/ELF.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Regex.h"
+#include <map>
+#include <set>
 
 using namespace sysgc;
 using namespace llvm;
@@ -138,6 +141,48 @@ static std::string targetName(const SectionGraph &G, uint32_t File,
   return At.valid() ? G.symbol(At).Name.str() : "";
 }
 
+// A switch dispatcher holds one relocation per case. If the table of the
+// same ABI names an entry the switch has no relocation for, the compiler
+// inlined that syscall into the switch (ThinLTO does): retargeting cannot
+// disable it, so a disallowed one would silently stay enabled.
+static Error checkInlinedCases(const SectionGraph &G, const PlanOptions &Opts,
+                               LinkPlan &Plan) {
+  std::map<std::string, std::set<std::string>> InSwitch, InTable;
+  std::map<std::string, std::map<std::string, uint32_t>> Disallowed;
+  std::set<std::string> HasSwitch;
+  for (const DispatchSite &S : Plan.Dispatch)
+    if (!S.IsTable)
+      HasSwitch.insert(S.Abi);
+  for (const DispatchEdge &E : Plan.DispatchEdges) {
+    const DispatchSite &S = Plan.Dispatch[E.Site];
+    (S.IsTable ? InTable : InSwitch)[S.Abi].insert(E.Entry);
+    if (S.IsTable && !E.Allowed && E.Slot)
+      Disallowed[S.Abi][E.Entry] = *E.Slot;
+  }
+  std::vector<std::string> Missing;
+  for (auto &[Abi, Entries] : InTable) {
+    if (!HasSwitch.count(Abi))
+      continue;
+    for (const std::string &E : Entries)
+      if (!InSwitch[Abi].count(E) && Disallowed[Abi].count(E))
+        Missing.push_back(Abi + ":" + E + " (slot " +
+                          std::to_string(Disallowed[Abi][E]) + ")");
+  }
+  if (Missing.empty())
+    return Error::success();
+  std::string Msg =
+      "the switch dispatcher has no case relocation for " +
+      std::to_string(Missing.size()) +
+      " disallowed syscall(s) its table names (inlined into the switch?); "
+      "they would stay enabled: " +
+      join(Missing, ", ");
+  if (!Opts.AllowInlinedDispatch)
+    return makeError("{0} (--sysgc-allow-inlined-dispatch accepts this)",
+                     Msg);
+  Plan.Warnings.push_back(Msg);
+  return Error::success();
+}
+
 Error sysgc::planDispatch(const SectionGraph &G, const Allowlist &Allow,
                           const PlanOptions &Opts, LinkPlan &Plan) {
   const ArchInfo &Arch = *Plan.Arch;
@@ -193,7 +238,7 @@ Error sysgc::planDispatch(const SectionGraph &G, const Allowlist &Allow,
                   Site.Symbol, G.describe(Site.Node), Abi->Name)
               .str());
   }
-  return Error::success();
+  return checkInlinedCases(G, Opts, Plan);
 }
 
 std::vector<std::pair<uint32_t, std::string>>

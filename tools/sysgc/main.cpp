@@ -3,6 +3,7 @@
 // A thin driver over the libraries:
 //   sysgc symbols FILE [--json]     sized symbols of an ELF file, read by
 //                                   sysgc's own reader
+//   sysgc sections FILE [--json]    sizes of the allocated sections
 //   sysgc check-allowlist FILE [--arch NAME]
 //                                   resolve an allowlist against the tables
 //   sysgc syscalls [--arch NAME] [--abi ABI]
@@ -96,6 +97,43 @@ static int cmdSymbols(const std::vector<std::string> &Args) {
   return 0;
 }
 
+static int cmdSections(const std::vector<std::string> &Args) {
+  po::options_description Desc("sysgc sections FILE [options]");
+  Desc.add_options()("help,h", "this help")("json", "JSON output")(
+      "file", po::value<std::string>()->required(), "ELF file");
+  po::positional_options_description Pos;
+  Pos.add("file", 1);
+  po::variables_map VM;
+  po::store(po::command_line_parser(Args).options(Desc).positional(Pos).run(),
+            VM);
+  if (VM.count("help")) {
+    std::cout << Desc;
+    return 0;
+  }
+  po::notify(VM);
+  std::string Path = VM["file"].as<std::string>();
+  auto Buf = MemoryBuffer::getFile(Path, false, false);
+  if (!Buf)
+    return fail(Path + ": " + Buf.getError().message());
+  auto O = ElfObject::create((*Buf)->getMemBufferRef(), Path);
+  if (!O)
+    return fail(toString(O.takeError()));
+  if (VM.count("json")) {
+    json::OStream J(outs(), 1);
+    J.objectBegin();
+    for (const ElfSection &S : (*O)->Sections)
+      if (S.Flags & ELF::SHF_ALLOC)
+        J.attribute(S.Name, int64_t(S.Size));
+    J.objectEnd();
+    outs() << "\n";
+  } else {
+    for (const ElfSection &S : (*O)->Sections)
+      if (S.Flags & ELF::SHF_ALLOC)
+        outs() << formatv("{0,10} {1}\n", S.Size, S.Name);
+  }
+  return 0;
+}
+
 static int cmdCheckAllowlist(const std::vector<std::string> &Args) {
   po::options_description Desc("sysgc check-allowlist FILE [options]");
   Desc.add_options()("help,h", "this help")(
@@ -166,6 +204,7 @@ int main(int argc, const char **argv) {
       "usage: sysgc COMMAND [options]\n"
       "commands:\n"
       "  symbols FILE [--json]           sized symbols of an ELF file\n"
+      "  sections FILE [--json]          sizes of the allocated sections\n"
       "  check-allowlist FILE [--arch A] resolve an allowlist\n"
       "  syscalls [--arch A] [--abi B]   the syscall tables sysgc uses\n";
   if (argc < 2) {
@@ -177,6 +216,8 @@ int main(int argc, const char **argv) {
   try {
     if (Cmd == "symbols")
       return cmdSymbols(Args);
+    if (Cmd == "sections")
+      return cmdSections(Args);
     if (Cmd == "check-allowlist")
       return cmdCheckAllowlist(Args);
     if (Cmd == "syscalls")

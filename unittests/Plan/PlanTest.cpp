@@ -16,8 +16,8 @@ struct Fixture {
   std::unique_ptr<SectionGraph> G;
   const ArchInfo &Arch = *getArch(ELF::EM_X86_64);
 
-  Fixture() {
-    In.add(KernelYaml, "kernel.o");
+  explicit Fixture(const std::string &Yaml = KernelYaml) {
+    In.add(Yaml, "kernel.o");
     G = std::make_unique<SectionGraph>(In.Set);
   }
   NodeId node(StringRef Name) const {
@@ -179,6 +179,31 @@ TEST(Plan, DispatchOverride) {
   auto Bad = planLink(*F.G, F.Arch, *A, O);
   ASSERT_FALSE(bool(Bad));
   EXPECT_NE(toString(Bad.takeError()).find("no_such_table"), std::string::npos);
+}
+
+TEST(Plan, InlinedSwitchCaseIsRefused) {
+  // x64_sys_call lost its relocation for socket: the case was inlined.
+  std::string Yaml = KernelYaml;
+  std::string Case =
+      "      - { Offset: 6, Symbol: __x64_sys_socket, Type: R_X86_64_PLT32, "
+      "Addend: -4 }\n";
+  size_t At = Yaml.find(Case);
+  ASSERT_NE(At, std::string::npos);
+  Yaml.erase(At, Case.size());
+  Fixture F(Yaml);
+  auto A = Allowlist::parse("read\n", "a", F.Arch);
+  PlanOptions O;
+  auto P = planLink(*F.G, F.Arch, *A, O);
+  ASSERT_FALSE(bool(P));
+  std::string Msg = toString(P.takeError());
+  EXPECT_NE(Msg.find("x64:__x64_sys_socket (slot 41)"), std::string::npos) << Msg;
+  O.AllowInlinedDispatch = true;
+  auto Q = planLink(*F.G, F.Arch, *A, O);
+  ASSERT_TRUE(bool(Q)) << toString(Q.takeError());
+  EXPECT_FALSE(Q->Warnings.empty());
+  // Allowed anyway: nothing to refuse.
+  auto All = Allowlist::parse("read\nsocket\ntime\n", "a", F.Arch);
+  EXPECT_TRUE(bool(planLink(*F.G, F.Arch, *All, {})));
 }
 
 TEST(Plan, EntryRegexOverride) {

@@ -38,6 +38,8 @@ struct SysgcOptions {
   std::string Normalize = "auto";
   /// --sysgc-unknown-tables=error|warn
   bool UnknownTablesAreErrors = true;
+  /// --sysgc-allow-inlined-dispatch
+  bool AllowInlinedDispatch = false;
 
   bool transformRequested() const {
     return Allow.has_value() || Normalize == "yes";

@@ -46,6 +46,9 @@ struct PlanOptions {
   bool Normalize = false;
   /// An unknown table alone keeping a removed syscall alive is an error.
   bool UnknownTablesAreErrors = true;
+  /// A switch dispatcher lacking the case a table slot names (inlined, as
+  /// under ThinLTO) is a warning instead of an error.
+  bool AllowInlinedDispatch = false;
 };
 
 struct DispatchSite {
