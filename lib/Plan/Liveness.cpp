@@ -274,14 +274,16 @@ void sysgc::planLiveness(const SectionGraph &G, const PlanOptions &Opts,
         Trusted.push_back(R);
     BitVector Live2(N);
     M.run(Trusted, Live2, nullptr);
-    DenseSet<NodeId> Done;
-    for (NodeId R : Removed) {
-      if (R == NoNode || !Live[R] || Live2[R] || !Done.insert(R).second)
+    // Any candidate only they keep (a removed syscall's code, or code only
+    // removed syscalls call) is pinned by them.
+    for (NodeId R = 0; R < N; ++R) {
+      if (!Plan.Candidate[R] || !Live[R] || Live2[R])
         continue;
       NodeId Cur = R;
       while (Parent[Cur].first != NoNode)
         Cur = Parent[Cur].first;
-      Plan.UnknownPins.push_back({Cur, R});
+      if (UnknownTable[Cur])
+        Plan.UnknownPins.push_back({Cur, R});
     }
   }
 

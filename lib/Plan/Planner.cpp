@@ -58,7 +58,13 @@ Expected<LinkPlan> sysgc::planLink(const SectionGraph &G, const ArchInfo &Arch,
   planLiveness(G, Opts, Plan);
   if (!Plan.UnknownPins.empty()) {
     std::string Msg;
+    size_t Shown = 0;
     for (const UnknownTablePin &P : Plan.UnknownPins) {
+      if (++Shown > 20) {
+        Msg += formatv("\n  ... and {0} more", Plan.UnknownPins.size() - 20)
+                   .str();
+        break;
+      }
       SymbolRef Entry = G.symbolAt(P.Entry, 0);
       Msg += formatv("\n  {0} keeps {1} alive", G.describe(P.Table),
                      Entry.valid() ? G.symbol(Entry).Name.str()

@@ -206,6 +206,35 @@ TEST(Plan, InlinedSwitchCaseIsRefused) {
   EXPECT_TRUE(bool(planLink(*F.G, F.Arch, *All, {})));
 }
 
+TEST(Plan, UnknownTableThatPinsARemovedSyscallIsAnError) {
+  // An unreferenced data section sysgc has no layout for, pointing into
+  // socket's code: keeping socket silently would be wrong, and so would
+  // dropping the entry.
+  std::string Yaml = KernelYaml;
+  std::string Sections = "Sections:\n";
+  Yaml.insert(Yaml.find(Sections) + Sections.size(),
+              "  - { Name: .weird_sites, Type: SHT_PROGBITS, Flags: [ "
+              "SHF_ALLOC ], AddressAlign: 4, Size: 4 }\n"
+              "  - Name: .rela.weird_sites\n    Type: SHT_RELA\n"
+              "    Info: .weird_sites\n    Relocations:\n"
+              "      - { Offset: 0, Symbol: sock_alloc, Type: R_X86_64_PC32 }\n");
+  Fixture F(Yaml);
+  auto A = Allowlist::parse("read\n", "a", F.Arch);
+  PlanOptions O;
+  auto P = planLink(*F.G, F.Arch, *A, O);
+  ASSERT_FALSE(bool(P));
+  std::string Msg = toString(P.takeError());
+  EXPECT_NE(Msg.find("(.weird_sites) keeps sock_alloc alive"),
+            std::string::npos)
+      << Msg;
+  O.UnknownTablesAreErrors = false;
+  auto Q = planLink(*F.G, F.Arch, *A, O);
+  ASSERT_TRUE(bool(Q)) << toString(Q.takeError());
+  EXPECT_FALSE(Q->Dead[F.node(".text.sock_alloc")]);
+  EXPECT_TRUE(Q->IdealDead[F.node(".text.sock_alloc")]);
+  ASSERT_FALSE(Q->Warnings.empty());
+}
+
 TEST(Plan, EntryRegexOverride) {
   Fixture F;
   auto A = Allowlist::parse("read\n", "a", F.Arch);

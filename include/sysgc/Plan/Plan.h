@@ -127,7 +127,8 @@ struct RangeSplit {
   uint32_t rangeOf(uint64_t Offset) const;
 };
 
-/// A removed syscall kept alive only by a table sysgc has no layout for.
+/// Code of removed syscalls kept alive only by a table sysgc has no layout
+/// for.
 struct UnknownTablePin {
   NodeId Table;
   NodeId Entry;
