@@ -17,6 +17,7 @@
 #include "sysgc/Plan/Plan.h"
 #include "sysgc/Report/Report.h"
 #include "sysgc/Rewrite/ObjectWriter.h"
+#include "sysgc/Rewrite/RewriteCache.h"
 #include "sysgc/Support/Error.h"
 #include "sysgc/Verify/Verifier.h"
 #include "llvm/ADT/StringExtras.h"
@@ -220,13 +221,33 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
   for (auto &[N, Name] : Plan.Renames)
     Edits[G.fileOf(N)].Renames.push_back({G.secOf(N), Name});
   std::vector<std::string> NewPath(In.Objects.size());
-  std::vector<std::unique_ptr<MemoryBuffer>> NewBuffers(In.Objects.size());
+  RewriteCache Cache(Opts.CacheDir.empty()
+                         ? (sys::path::parent_path(Cmd.Output).empty()
+                                ? std::string(".sysgc-cache")
+                                : (sys::path::parent_path(Cmd.Output) +
+                                   "/.sysgc-cache")
+                                      .str())
+                         : Opts.CacheDir);
   for (uint32_t F = 0; F < In.Objects.size(); ++F) {
     if (Edits[F].empty() || !G.isLinked(F))
       continue;
-    auto DataOrErr = writeObject(*In.Objects[F].Elf, Edits[F]);
+    const ElfObject &Obj = *In.Objects[F].Elf;
+    // Kbuild links vmlinux.o up to three times (kallsyms): the same input
+    // with the same edits is written once.
+    std::string Cached = Cache.lookup(Obj, Edits[F]);
+    if (!Cached.empty()) {
+      NewPath[F] = Cached;
+      continue;
+    }
+    auto DataOrErr = writeObject(Obj, Edits[F]);
     if (!DataOrErr)
       return DataOrErr.takeError();
+    auto Stored = Cache.store(Obj, Edits[F], *DataOrErr);
+    if (Stored && !Stored->empty()) {
+      NewPath[F] = *Stored;
+      continue;
+    }
+    consumeError(Stored.takeError()); // no cache: a private copy will do
     std::string Base = sys::path::filename(In.Objects[F].MemberIndex >= 0
                                                ? In.Objects[F].MemberName
                                                : In.Objects[F].Name)
@@ -235,8 +256,6 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
     if (Error E = writeFile(NewPath[F], *DataOrErr))
       return std::move(E);
     Temps.add(NewPath[F]);
-    NewBuffers[F] = MemoryBuffer::getMemBufferCopy(
-        StringRef(DataOrErr->data(), DataOrErr->size()), NewPath[F]);
   }
 
   // The new command line: changed inputs replaced, GC on, output private.
@@ -276,10 +295,14 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
       std::vector<NewArchiveMember> Members;
       for (size_t F : Info.Objects) {
         NewArchiveMember M;
-        MemoryBufferRef Ref = NewPath[F].empty()
-                                  ? In.Objects[F].Elf->Buffer
-                                  : NewBuffers[F]->getMemBufferRef();
-        M.Buf = MemoryBuffer::getMemBuffer(Ref, false);
+        if (NewPath[F].empty()) {
+          M.Buf = MemoryBuffer::getMemBuffer(In.Objects[F].Elf->Buffer, false);
+        } else {
+          auto B = MemoryBuffer::getFile(NewPath[F], false, false);
+          if (!B)
+            return makeError("{0}: {1}", NewPath[F], B.getError().message());
+          M.Buf = std::move(*B);
+        }
         M.MemberName = sys::path::filename(In.Objects[F].MemberName);
         Members.push_back(std::move(M));
       }
@@ -313,8 +336,8 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
   Args.push_back(TmpOut);
 
   Timer.phase("lld");
-  NewBuffers.clear();
   int RC = runLld(Args, outs(), errs());
+  Cache.evict(NewPath);
   if (RC != 0)
     return RC;
 

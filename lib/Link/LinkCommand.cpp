@@ -58,6 +58,7 @@ const SysgcOpt SysgcOpts[] = {
     {"normalize-sections", true, "SYSGC_NORMALIZE_SECTIONS"},
     {"unknown-tables", true, "SYSGC_UNKNOWN_TABLES"},
     {"allow-inlined-dispatch", false, "SYSGC_ALLOW_INLINED_DISPATCH"},
+    {"cache", true, "SYSGC_CACHE_DIR"},
 };
 
 Error applySysgc(StringRef Name, StringRef Value, SysgcOptions &O,
@@ -84,6 +85,8 @@ Error applySysgc(StringRef Name, StringRef Value, SysgcOptions &O,
       O.Dispatch.push_back(P.trim().str());
   } else if (Name == "entry-regex")
     O.EntryRegex = Value.str();
+  else if (Name == "cache")
+    O.CacheDir = Value.str();
   else if (Name == "allow-inlined-dispatch")
     return Bool(O.AllowInlinedDispatch);
   else if (Name == "keep-temps")
@@ -147,6 +150,10 @@ StringRef sysgc::sysgcOptionsHelp() {
                             a switch dispatcher that lacks a case its table
                             names (inlined) is a warning, not an error
                                                                   SYSGC_ALLOW_INLINED_DISPATCH=1
+  --sysgc-cache=DIR|off     where rewritten objects are kept by content, so
+                            that Kbuild's repeated kallsyms links rewrite
+                            once (default: .sysgc-cache next to the output)
+                                                                  SYSGC_CACHE_DIR
   --sysgc-keep-temps        keep the rewritten objects (path printed)
                                                                   SYSGC_KEEP_TEMPS=1
   --sysgc-quiet             no summary on stderr                  SYSGC_QUIET=1

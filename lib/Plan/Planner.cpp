@@ -29,6 +29,62 @@ StringRef sysgc::toString(SyscallState S) {
   return "unknown";
 }
 
+// In Retain mode liveness is settled by the plan: only pieces whose owner
+// dies need to exist. Entries and snippets of surviving owners go back to
+// their section, in their original order, which keeps every table's order
+// as the compiler wrote it and gives lld a few thousand sections to sort
+// instead of tens of thousands.
+void sysgc::pruneSplits(const SectionGraph &G, LinkPlan &Plan) {
+  for (TableSplit &S : Plan.Splits) {
+    std::vector<TablePiece> Kept;
+    for (TablePiece &P : S.Pieces) {
+      if (Plan.Dead[G.node(S.File, P.Owner)])
+        Kept.push_back(std::move(P));
+      else
+        S.Remainder.insert(S.Remainder.end(), P.Entries.begin(),
+                           P.Entries.end());
+    }
+    S.Pieces = std::move(Kept);
+    llvm::sort(S.Remainder);
+  }
+  llvm::erase_if(Plan.Splits,
+                 [](const TableSplit &S) { return S.Pieces.empty(); });
+  for (RangeSplit &S : Plan.RangeSplits) {
+    std::vector<std::pair<uint64_t, uint64_t>> Ranges;
+    std::vector<RangePiece> Kept;
+    for (RangePiece &P : S.Pieces) {
+      if (!Plan.Dead[G.node(S.File, P.Owner)])
+        continue;
+      RangePiece Q{P.Owner, {}};
+      for (uint32_t R : P.Ranges) {
+        Q.Ranges.push_back(Ranges.size());
+        Ranges.push_back(S.Ranges[R]);
+      }
+      Kept.push_back(std::move(Q));
+    }
+    // Ranges must stay sorted: renumber in address order.
+    std::vector<uint32_t> Order(Ranges.size());
+    for (uint32_t I = 0; I < Order.size(); ++I)
+      Order[I] = I;
+    llvm::sort(Order, [&](uint32_t A, uint32_t B) {
+      return Ranges[A].first < Ranges[B].first;
+    });
+    std::vector<uint32_t> NewIndex(Ranges.size());
+    std::vector<std::pair<uint64_t, uint64_t>> Sorted;
+    for (uint32_t I = 0; I < Order.size(); ++I) {
+      NewIndex[Order[I]] = I;
+      Sorted.push_back(Ranges[Order[I]]);
+    }
+    for (RangePiece &P : Kept)
+      for (uint32_t &R : P.Ranges)
+        R = NewIndex[R];
+    S.Ranges = std::move(Sorted);
+    S.Pieces = std::move(Kept);
+  }
+  llvm::erase_if(Plan.RangeSplits,
+                 [](const RangeSplit &S) { return S.Pieces.empty(); });
+}
+
 Expected<LinkPlan> sysgc::planLink(const SectionGraph &G, const ArchInfo &Arch,
                                    const Allowlist &Allow,
                                    const PlanOptions &Opts) {
@@ -56,6 +112,8 @@ Expected<LinkPlan> sysgc::planLink(const SectionGraph &G, const ArchInfo &Arch,
     return std::move(E);
   planSnippetCode(G, Plan);
   planLiveness(G, Opts, Plan);
+  if (Plan.Mode == GcMode::Retain)
+    pruneSplits(G, Plan);
   if (!Plan.UnknownPins.empty()) {
     std::string Msg;
     size_t Shown = 0;

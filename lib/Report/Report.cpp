@@ -176,7 +176,7 @@ void sysgc::writeJsonReport(const ReportData &D, raw_ostream &RawOS) {
         J.attribute("file", G.inputs().Objects[S.File].Name);
         J.attribute("entries", int64_t(Entries));
         J.attribute("pieces", int64_t(S.Pieces.size()));
-        J.attribute("unowned_entries", int64_t(S.Remainder.size()));
+        J.attribute("entries_in_place", int64_t(S.Remainder.size()));
         J.attribute("removed_entries", int64_t(Dropped));
       });
   });

@@ -36,6 +36,19 @@ struct OutSection {
   std::vector<uint8_t> Owned;
   std::vector<ElfReloc> Relocs; // when re-encoded
   bool EncodeRelocs = false;
+
+  /// A new section with this one's header and no contents.
+  OutSection headerOnly() const {
+    OutSection X;
+    X.Name = Name;
+    X.Type = Type;
+    X.Flags = Flags;
+    X.Link = Link;
+    X.Info = Info;
+    X.AddrAlign = AddrAlign;
+    X.EntSize = EntSize;
+    return X;
+  }
 };
 
 template <class ELFT> class Writer {
@@ -214,8 +227,7 @@ private:
       if (P.Owner == 0 || P.Owner >= O.Sections.size() || P.Owner == T.Sec)
         return makeError("{0}: bad owner section #{1}", O.describe(T.Sec),
                          P.Owner);
-      OutSection X = Secs[T.Sec];
-      X.Owned.clear();
+      OutSection X = Secs[T.Sec].headerOnly();
       X.Flags |= ELF::SHF_LINK_ORDER;
       X.Link = P.Owner;
       uint32_t Index = Secs.size();
@@ -284,8 +296,9 @@ private:
       auto It = BySec.find(P);
       if (It == BySec.end())
         continue;
-      OutSection R = Secs[S.RelocSection];
+      OutSection R = Secs[S.RelocSection].headerOnly();
       R.Info = P;
+      R.EncodeRelocs = true;
       R.Relocs = std::move(It->second);
       Secs.push_back(std::move(R));
     }
@@ -309,8 +322,7 @@ private:
       if (P.Owner == 0 || P.Owner >= O.Sections.size())
         return makeError("{0}: bad owner section #{1}", O.describe(RS.Sec),
                          P.Owner);
-      OutSection X = Secs[RS.Sec];
-      X.Owned.clear();
+      OutSection X = Secs[RS.Sec].headerOnly();
       X.Flags |= ELF::SHF_LINK_ORDER;
       X.Link = P.Owner;
       uint32_t Index = Secs.size();

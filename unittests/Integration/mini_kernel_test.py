@@ -122,12 +122,12 @@ class MiniKernel(unittest.TestCase):
         for nr, ret in got["efault"].items():
             self.assertEqual(ret, plain["efault"][nr] if nr in allowed else ENOSYS)
         self.assertEqual(got["vsyscall"], plain["vsyscall"])
-        # Tables shrink with the code, never grow; link-order pieces come
-        # out sorted by their owner's address, whatever the plain link did.
+        # Tables shrink with the code, never grow, and keep their order:
+        # sorted stays sorted (the kernel's sorttable sorts the others).
         self.assertLessEqual(got["extable"], plain["extable"])
         self.assertLessEqual(got["unwind"], plain["unwind"])
-        self.assertEqual(got["extable_sorted"], 1)
-        self.assertEqual(got["unwind_sorted"], 1)
+        self.assertGreaterEqual(got["extable_sorted"], plain["extable_sorted"])
+        self.assertGreaterEqual(got["unwind_sorted"], plain["unwind_sorted"])
         return out, rep, got
 
     def test_behaviour_every_allowlist_and_link_shape(self):

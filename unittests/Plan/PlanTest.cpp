@@ -110,8 +110,9 @@ TEST(Plan, StatusesAndWhyCodeStayed) {
 }
 
 TEST(Plan, TablesSplitByOwnerAndParallelTablesFollow) {
+  // Collect mode: lld decides liveness, so every owner gets its piece.
   Fixture F;
-  LinkPlan P = F.plan("read\n");
+  LinkPlan P = F.plan("read\n", GcMode::Collect);
   std::map<std::string, const TableSplit *> By;
   for (const TableSplit &S : P.Splits)
     By[F.G->object(0).Sections[S.Sec].Name.str()] = &S;
@@ -128,6 +129,22 @@ TEST(Plan, TablesSplitByOwnerAndParallelTablesFollow) {
     EXPECT_EQ(Ip.Pieces[I].Owner, Un.Pieces[I].Owner);
     EXPECT_EQ(Ip.Pieces[I].Entries, Un.Pieces[I].Entries);
   }
+}
+
+TEST(Plan, RetainModeKeepsOnlyPiecesOfDeadOwners) {
+  Fixture F;
+  LinkPlan P = F.plan("read\n");
+  std::map<std::string, const TableSplit *> By;
+  for (const TableSplit &S : P.Splits)
+    By[F.G->object(0).Sections[S.Sec].Name.str()] = &S;
+  const TableSplit &Ex = *By["__ex_table"];
+  ASSERT_EQ(Ex.Pieces.size(), 1u);
+  EXPECT_EQ(F.G->node(0, Ex.Pieces[0].Owner), F.node(".text.sock_alloc"));
+  EXPECT_EQ(Ex.Remainder, std::vector<uint32_t>{0}); // read's entry stays
+  const TableSplit &Ip = *By[".orc_unwind_ip"], &Un = *By[".orc_unwind"];
+  ASSERT_EQ(Ip.Pieces.size(), 2u); // socket and sock_alloc
+  EXPECT_EQ(Ip.Remainder, (std::vector<uint32_t>{0, 3}));
+  EXPECT_EQ(Un.Remainder, Ip.Remainder);
 }
 
 TEST(Plan, TablesDoNotPinCode) {

@@ -46,12 +46,14 @@ struct PlannedKernel {
   std::unique_ptr<SectionGraph> G;
   LinkPlan Plan;
   ObjectEdits Edits;
-  PlannedKernel() {
+  explicit PlannedKernel(GcMode Mode = GcMode::Collect) {
     In.add(KernelYaml, "kernel.o");
     G = std::make_unique<SectionGraph>(In.Set);
     const ArchInfo &Arch = *getArch(ELF::EM_X86_64);
     auto A = Allowlist::parse("read\n", "a", Arch);
-    Plan = std::move(*planLink(*G, Arch, *A, {}));
+    PlanOptions O;
+    O.Mode = Mode;
+    Plan = std::move(*planLink(*G, Arch, *A, O));
     Edits.Retargets = Plan.retargetsOf(0);
     for (const TableSplit &S : Plan.Splits)
       Edits.Splits.push_back(&S);
@@ -143,12 +145,21 @@ TEST(ObjectWriter, ParallelTableDataMovesWithItsEntries) {
 }
 
 TEST(ObjectWriter, RetainFlagsOnlyWhereAsked) {
-  PlannedKernel K;
+  PlannedKernel K(GcMode::Retain);
   Rewritten R = rewrite(K.obj(), K.Edits);
   EXPECT_TRUE(R.section(".text.main")->Flags & ELF::SHF_GNU_RETAIN);
   EXPECT_TRUE(R.section(".text.fdget")->Flags & ELF::SHF_GNU_RETAIN);
   EXPECT_FALSE(R.section(".text.sock_alloc")->Flags & ELF::SHF_GNU_RETAIN);
   EXPECT_FALSE(R.section(".text.__x64_sys_socket")->Flags & ELF::SHF_GNU_RETAIN);
+}
+
+TEST(ObjectWriter, RetainModeTablesKeepLiveEntriesInPlace) {
+  PlannedKernel K(GcMode::Retain);
+  Rewritten R = rewrite(K.obj(), K.Edits);
+  auto Ex = R.all("__ex_table");
+  ASSERT_EQ(Ex.size(), 2u);
+  EXPECT_EQ(Ex[0]->Size, 12u); // read's entry, where it was
+  EXPECT_EQ(R.Obj->Sections[Ex[1]->Link].Name, ".text.sock_alloc");
 }
 
 TEST(ObjectWriter, RefusesBadEdits) {

@@ -40,6 +40,9 @@ struct SysgcOptions {
   bool UnknownTablesAreErrors = true;
   /// --sysgc-allow-inlined-dispatch
   bool AllowInlinedDispatch = false;
+  /// --sysgc-cache=DIR|off: rewritten objects, by content (default: a
+  /// .sysgc-cache folder next to the output).
+  std::string CacheDir;
 
   bool transformRequested() const {
     return Allow.has_value() || Normalize == "yes";

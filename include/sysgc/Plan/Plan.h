@@ -189,6 +189,9 @@ void planSnippetCode(const SectionGraph &G, LinkPlan &Plan);
 void planLiveness(const SectionGraph &G, const PlanOptions &Opts,
                   LinkPlan &Plan);
 
+/// Retain mode: keep only the pieces whose owner is Dead.
+void pruneSplits(const SectionGraph &G, LinkPlan &Plan);
+
 /// The DCE-macro name of an input section, or "" if it keeps its name.
 std::string normalizedSectionName(llvm::StringRef Name);
 

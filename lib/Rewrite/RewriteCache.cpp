@@ -1,0 +1,136 @@
+//===- RewriteCache.cpp - Rewritten objects, by content -------------------===//
+//
+// The key hashes everything the written bytes depend on: the tool (the
+// sysgc-ld executable's own bytes, so a rebuilt tool never reuses stale
+// entries), the input object and a canonical serialisation of the edits.
+//
+//===----------------------------------------------------------------------===//
+#include "sysgc/Rewrite/RewriteCache.h"
+#include "sysgc/Support/Error.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/xxhash.h"
+#include <algorithm>
+#include <vector>
+
+using namespace sysgc;
+using namespace llvm;
+
+static uint64_t toolHash() {
+  static uint64_t H = [] {
+    std::string Exe = sys::fs::getMainExecutable(nullptr, (void *)&toolHash);
+    auto B = MemoryBuffer::getFile(Exe, false, false);
+    if (!B)
+      return uint64_t(0);
+    return xxh3_64bits(arrayRefFromStringRef((*B)->getBuffer()));
+  }();
+  return H;
+}
+
+RewriteCache::RewriteCache(std::string Dir, unsigned MaxEntries)
+    : Dir(std::move(Dir)), MaxEntries(MaxEntries) {}
+
+std::string RewriteCache::key(const ElfObject &Obj,
+                              const ObjectEdits &E) const {
+  std::string S;
+  raw_string_ostream OS(S);
+  OS << "sysgc-rewrite-1|" << toolHash() << "|"
+     << xxh3_64bits(arrayRefFromStringRef(Obj.Buffer.getBuffer())) << "|";
+  for (auto &[R, N] : E.Retargets)
+    OS << "t" << R << ":" << N << ";";
+  for (const TableSplit *T : E.Splits) {
+    OS << "s" << T->Sec << "/" << T->EntrySize << ":";
+    for (const TablePiece &P : T->Pieces) {
+      OS << P.Owner << "(";
+      for (uint32_t En : P.Entries)
+        OS << En << ",";
+      OS << ")";
+    }
+    OS << ";";
+  }
+  for (const RangeSplit *T : E.RangeSplits) {
+    OS << "r" << T->Sec << ":";
+    for (auto [A, B] : T->Ranges)
+      OS << A << "-" << B << ",";
+    for (const RangePiece &P : T->Pieces) {
+      OS << P.Owner << "(";
+      for (uint32_t R : P.Ranges)
+        OS << R << ",";
+      OS << ")";
+    }
+    for (auto [R, B] : T->Refs)
+      OS << R << "@" << B << ",";
+    OS << ";";
+  }
+  for (uint32_t R : E.Retain)
+    OS << "k" << R << ",";
+  for (auto &[Sec, N] : E.Renames)
+    OS << "n" << Sec << ":" << N << ";";
+  return formatv("{0:x-16}{1:x-16}", xxh3_64bits(arrayRefFromStringRef(S)),
+                 S.size())
+      .str();
+}
+
+std::string RewriteCache::lookup(const ElfObject &Obj,
+                                 const ObjectEdits &E) const {
+  if (Dir == "off")
+    return "";
+  std::string P = Dir + "/" + key(Obj, E) + ".o";
+  return sys::fs::exists(P) ? P : "";
+}
+
+Expected<std::string> RewriteCache::store(const ElfObject &Obj,
+                                          const ObjectEdits &E,
+                                          ArrayRef<char> Data) const {
+  if (Dir == "off")
+    return std::string();
+  if (std::error_code EC = sys::fs::create_directories(Dir))
+    return makeError("{0}: {1}", Dir, EC.message());
+  std::string P = Dir + "/" + key(Obj, E) + ".o";
+  std::string Tmp = (P + ".tmp." + Twine(sys::Process::getProcessId())).str();
+  {
+    std::error_code EC;
+    raw_fd_ostream OS(Tmp, EC, sys::fs::OF_None);
+    if (EC)
+      return makeError("{0}: {1}", Tmp, EC.message());
+    OS.write(Data.data(), Data.size());
+    OS.close();
+    if (OS.has_error()) {
+      sys::fs::remove(Tmp);
+      return makeError("{0}: write failed", Tmp);
+    }
+  }
+  if (std::error_code EC = sys::fs::rename(Tmp, P)) {
+    sys::fs::remove(Tmp);
+    return makeError("{0}: {1}", P, EC.message());
+  }
+  return P;
+}
+
+void RewriteCache::evict(const std::vector<std::string> &InUse) const {
+  if (Dir == "off")
+    return;
+  std::vector<std::pair<sys::TimePoint<>, std::string>> Entries;
+  std::error_code EC;
+  for (sys::fs::directory_iterator It(Dir, EC), End; It != End && !EC;
+       It.increment(EC)) {
+    if (!StringRef(It->path()).ends_with(".o") ||
+        std::find(InUse.begin(), InUse.end(), It->path()) != InUse.end())
+      continue;
+    sys::fs::file_status St;
+    if (!sys::fs::status(It->path(), St))
+      Entries.push_back({St.getLastModificationTime(), It->path()});
+  }
+  // Keep the newest MaxEntries besides the ones this link used; never touch
+  // an entry younger than ten minutes (a concurrent link may be using it).
+  std::sort(Entries.begin(), Entries.end());
+  auto Young = std::chrono::system_clock::now() - std::chrono::minutes(10);
+  for (size_t I = 0; I + MaxEntries < Entries.size(); ++I)
+    if (Entries[I].first < Young)
+      sys::fs::remove(Entries[I].second);
+}
