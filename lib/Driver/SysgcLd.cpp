@@ -24,6 +24,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Object/ArchiveWriter.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
@@ -134,6 +135,25 @@ struct Pipeline {
   }
 
   int run(ArrayRef<const char *> Argv);
+  /// --sysgc-record: append this link (cwd, lld arguments) as a JSON line,
+  /// for sysgc-bench to replay.
+  void record() {
+    SmallString<256> Cwd;
+    sys::fs::current_path(Cwd);
+    std::error_code EC;
+    raw_fd_ostream OS(*Opts.Record, EC, sys::fs::OF_Append);
+    if (EC)
+      return;
+    json::OStream J(OS);
+    J.object([&] {
+      J.attribute("cwd", Cwd.str());
+      J.attributeArray("args", [&] {
+        for (size_t I = 1; I < Cmd.Args.size(); ++I)
+          J.value(Cmd.Args[I]);
+      });
+    });
+    OS << "\n";
+  }
   Expected<int> transform(InputSet &In, const ArchInfo &Arch);
 };
 
@@ -176,6 +196,8 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
       return -1; // not a kernel link
     }
   }
+  if (Opts.Record)
+    record();
   LinkPlan Plan;
   bool NormalizeOnly = !Opts.Allow;
   if (NormalizeOnly) {

@@ -59,6 +59,7 @@ const SysgcOpt SysgcOpts[] = {
     {"unknown-tables", true, "SYSGC_UNKNOWN_TABLES"},
     {"allow-inlined-dispatch", false, "SYSGC_ALLOW_INLINED_DISPATCH"},
     {"cache", true, "SYSGC_CACHE_DIR"},
+    {"record", true, "SYSGC_RECORD"},
 };
 
 Error applySysgc(StringRef Name, StringRef Value, SysgcOptions &O,
@@ -87,6 +88,8 @@ Error applySysgc(StringRef Name, StringRef Value, SysgcOptions &O,
     O.EntryRegex = Value.str();
   else if (Name == "cache")
     O.CacheDir = Value.str();
+  else if (Name == "record")
+    O.Record = Value.str();
   else if (Name == "allow-inlined-dispatch")
     return Bool(O.AllowInlinedDispatch);
   else if (Name == "keep-temps")
@@ -154,6 +157,9 @@ StringRef sysgc::sysgcOptionsHelp() {
                             that Kbuild's repeated kallsyms links rewrite
                             once (default: .sysgc-cache next to the output)
                                                                   SYSGC_CACHE_DIR
+  --sysgc-record=FILE       append each transformed link's command line and
+                            directory as a JSON line (for sysgc-bench)
+                                                                  SYSGC_RECORD
   --sysgc-keep-temps        keep the rewritten objects (path printed)
                                                                   SYSGC_KEEP_TEMPS=1
   --sysgc-quiet             no summary on stderr                  SYSGC_QUIET=1

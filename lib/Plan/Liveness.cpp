@@ -41,8 +41,13 @@ class Marker {
 public:
   Marker(const SectionGraph &G, const LinkPlan &Plan) : G(G), Plan(Plan) {
     for (const DispatchEdge &D : Plan.DispatchEdges)
-      if (D.Retarget)
-        Cut.insert(key(D.File, D.Reloc));
+      if (D.Retarget) {
+        if (Cut.size() <= D.File)
+          Cut.resize(D.File + 1);
+        if (Cut[D.File].empty())
+          Cut[D.File].resize(G.object(D.File).Relocs.size());
+        Cut[D.File].set(D.Reloc);
+      }
     IsSplit.resize(G.numNodes());
     for (const TableSplit &S : Plan.Splits) {
       const ElfObject &O = G.object(S.File);
@@ -98,8 +103,10 @@ public:
           Enqueue(E.To, N, E.Reloc);
         });
       } else {
+        const BitVector *FileCut =
+            F < Cut.size() && !Cut[F].empty() ? &Cut[F] : nullptr;
         for (const GraphEdge &E : G.edges(N))
-          if (!Cut.count(key(F, E.Reloc)))
+          if (!FileCut || !(*FileCut)[E.Reloc])
             Enqueue(E.To, N, E.Reloc);
       }
       auto It = Pieces.find(N);
@@ -115,9 +122,6 @@ public:
   }
 
 private:
-  static uint64_t key(uint32_t F, uint32_t R) {
-    return (uint64_t(F) << 32) | R;
-  }
   template <class EntryOf>
   SplitView &add(uint32_t File, uint32_t Sec, uint32_t NumEntries,
                  EntryOf Entry) {
@@ -155,7 +159,8 @@ private:
 
   const SectionGraph &G;
   const LinkPlan &Plan;
-  DenseSet<uint64_t> Cut;
+  /// Per object, the retargeted dispatch relocations.
+  std::vector<BitVector> Cut;
   std::vector<bool> IsSplit;
   DenseMap<NodeId, uint32_t> SplitOf;
   DenseMap<NodeId, std::vector<PieceRef>> Pieces;

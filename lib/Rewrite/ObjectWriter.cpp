@@ -11,6 +11,7 @@
 #include "sysgc/Rewrite/ObjectWriter.h"
 #include "sysgc/Support/Error.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Object/ELFTypes.h"
@@ -427,16 +428,22 @@ private:
     return Error::success();
   }
 
-  // The section a relocation index belongs to (0 if none).
-  uint32_t relocTarget(uint32_t Reloc) const {
-    for (uint32_t I = 1; I < O.Sections.size(); ++I) {
-      const ElfSection &S = O.Sections[I];
-      if (S.NumRelocs && Reloc >= S.FirstReloc &&
-          Reloc < S.FirstReloc + S.NumRelocs)
-        return I;
+  // The section a relocation index belongs to (0 if none): a binary search
+  // over the sections' relocation ranges, which are disjoint.
+  uint32_t relocTarget(uint32_t Reloc) {
+    if (RelocRanges.empty()) {
+      for (uint32_t I = 1; I < O.Sections.size(); ++I)
+        if (O.Sections[I].NumRelocs)
+          RelocRanges.push_back({O.Sections[I].FirstReloc, I});
+      llvm::sort(RelocRanges);
     }
-    return 0;
+    auto It = llvm::upper_bound(RelocRanges, std::make_pair(Reloc, ~0u));
+    if (It == RelocRanges.begin())
+      return 0;
+    const ElfSection &S = O.Sections[std::prev(It)->second];
+    return Reloc < S.FirstReloc + S.NumRelocs ? std::prev(It)->second : 0;
   }
+  std::vector<std::pair<uint32_t, uint32_t>> RelocRanges;
 
   Error finishSymbols() {
     // Extended indices: every symbol in a section >= SHN_LORESERVE needs

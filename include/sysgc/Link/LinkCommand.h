@@ -43,6 +43,8 @@ struct SysgcOptions {
   /// --sysgc-cache=DIR|off: rewritten objects, by content (default: a
   /// .sysgc-cache folder next to the output).
   std::string CacheDir;
+  /// --sysgc-record=FILE: append every transformed link's command line.
+  std::optional<std::string> Record;
 
   bool transformRequested() const {
     return Allow.has_value() || Normalize == "yes";
