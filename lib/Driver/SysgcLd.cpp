@@ -19,6 +19,7 @@
 #include "sysgc/Rewrite/ObjectWriter.h"
 #include "sysgc/Rewrite/RewriteCache.h"
 #include "sysgc/Support/Error.h"
+#include "sysgc/Support/FileUtil.h"
 #include "sysgc/Verify/Verifier.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
@@ -86,32 +87,6 @@ public:
   std::vector<std::string> Files;
   bool Keep = false;
 };
-
-Error writeFile(StringRef Path, ArrayRef<char> Data) {
-  std::error_code EC;
-  raw_fd_ostream OS(Path, EC, sys::fs::OF_None);
-  if (EC)
-    return makeError("{0}: cannot write: {1}", Path, EC.message());
-  OS.write(Data.data(), Data.size());
-  OS.close();
-  if (OS.has_error())
-    return makeError("{0}: write failed: {1}", Path, OS.error().message());
-  return Error::success();
-}
-
-/// Write Data to Path atomically (temporary + rename).
-Error writeAtomically(StringRef Path, StringRef Data) {
-  std::string Tmp = (Path + ".sysgc-tmp." + Twine(sys::Process::getProcessId())).str();
-  sys::RemoveFileOnSignal(Tmp);
-  if (Error E = writeFile(Tmp, ArrayRef<char>(Data.data(), Data.size())))
-    return E;
-  if (std::error_code EC = sys::fs::rename(Tmp, Path)) {
-    sys::fs::remove(Tmp);
-    return makeError("{0}: cannot rename into place: {1}", Path, EC.message());
-  }
-  sys::DontRemoveFileOnSignal(Tmp);
-  return Error::success();
-}
 
 struct Pipeline {
   LinkCommand Cmd;
@@ -396,7 +371,8 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
     std::string Json;
     raw_string_ostream JS(Json);
     writeJsonReport(RD, JS);
-    if (Error E = writeAtomically(*Opts.Report, Json))
+    if (Error E = writeFileAtomically(
+            *Opts.Report, ArrayRef<char>(Json.data(), Json.size())))
       return std::move(E);
   }
   OutBuf->reset();

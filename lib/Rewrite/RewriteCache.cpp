@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "sysgc/Rewrite/RewriteCache.h"
 #include "sysgc/Support/Error.h"
+#include "sysgc/Support/FileUtil.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -92,23 +93,8 @@ Expected<std::string> RewriteCache::store(const ElfObject &Obj,
   if (std::error_code EC = sys::fs::create_directories(Dir))
     return makeError("{0}: {1}", Dir, EC.message());
   std::string P = Dir + "/" + key(Obj, E) + ".o";
-  std::string Tmp = (P + ".tmp." + Twine(sys::Process::getProcessId())).str();
-  {
-    std::error_code EC;
-    raw_fd_ostream OS(Tmp, EC, sys::fs::OF_None);
-    if (EC)
-      return makeError("{0}: {1}", Tmp, EC.message());
-    OS.write(Data.data(), Data.size());
-    OS.close();
-    if (OS.has_error()) {
-      sys::fs::remove(Tmp);
-      return makeError("{0}: write failed", Tmp);
-    }
-  }
-  if (std::error_code EC = sys::fs::rename(Tmp, P)) {
-    sys::fs::remove(Tmp);
-    return makeError("{0}: {1}", P, EC.message());
-  }
+  if (Error Err = writeFileAtomically(P, Data))
+    return std::move(Err);
   return P;
 }
 

@@ -38,45 +38,68 @@ static const ArchInfo *archNamed(const std::string &Name) {
   return nullptr;
 }
 
-static int cmdSymbols(const std::vector<std::string> &Args) {
-  po::options_description Desc("sysgc symbols FILE [options]");
-  Desc.add_options()("help,h", "this help")("json", "JSON output")(
-      "file", po::value<std::string>()->required(), "ELF file");
-  po::positional_options_description Pos;
-  Pos.add("file", 1);
+// The options common to commands that read one ELF file; parses Args and
+// loads the file. Returns false (with Exit set) when the command is done.
+struct FileCommand {
   po::variables_map VM;
-  po::store(po::command_line_parser(Args).options(Desc).positional(Pos).run(),
-            VM);
-  if (VM.count("help")) {
-    std::cout << Desc;
-    return 0;
+  std::unique_ptr<MemoryBuffer> Buf;
+  std::unique_ptr<ElfObject> Obj;
+  int Exit = 0;
+
+  bool parse(const char *Usage, const std::vector<std::string> &Args) {
+    po::options_description Desc(Usage);
+    Desc.add_options()("help,h", "this help")("json", "JSON output")(
+        "file", po::value<std::string>()->required(), "ELF file");
+    po::positional_options_description Pos;
+    Pos.add("file", 1);
+    po::store(
+        po::command_line_parser(Args).options(Desc).positional(Pos).run(), VM);
+    if (VM.count("help")) {
+      std::cout << Desc;
+      return false;
+    }
+    po::notify(VM);
+    std::string Path = VM["file"].as<std::string>();
+    auto B = MemoryBuffer::getFile(Path, false, false);
+    if (!B) {
+      Exit = fail(Path + ": " + B.getError().message());
+      return false;
+    }
+    Buf = std::move(*B);
+    auto O = ElfObject::create(Buf->getMemBufferRef(), Path);
+    if (!O) {
+      Exit = fail(toString(O.takeError()));
+      return false;
+    }
+    Obj = std::move(*O);
+    return true;
   }
-  po::notify(VM);
-  std::string Path = VM["file"].as<std::string>();
-  auto Buf = MemoryBuffer::getFile(Path, false, false);
-  if (!Buf)
-    return fail(Path + ": " + Buf.getError().message());
-  auto O = ElfObject::create((*Buf)->getMemBufferRef(), Path);
-  if (!O)
-    return fail(toString(O.takeError()));
+  bool json() const { return VM.count("json"); }
+};
+
+static int cmdSymbols(const std::vector<std::string> &Args) {
+  FileCommand C;
+  if (!C.parse("sysgc symbols FILE [options]", Args))
+    return C.Exit;
+  const std::unique_ptr<ElfObject> &O = C.Obj;
   struct Row {
     std::string Name, Kind, Section;
     uint64_t Size, Value;
     bool Global;
   };
   std::vector<Row> Rows;
-  for (const ElfSymbol &S : (*O)->Symbols) {
+  for (const ElfSymbol &S : O->Symbols) {
     if (!S.inSection() || S.Name.empty() ||
         (S.Type != ELF::STT_FUNC && S.Type != ELF::STT_OBJECT))
       continue;
     Rows.push_back({S.Name.str(), S.Type == ELF::STT_FUNC ? "function" : "object",
-                    (*O)->Sections[S.Shndx].Name.str(), S.Size, S.Value,
+                    O->Sections[S.Shndx].Name.str(), S.Size, S.Value,
                     S.Binding != ELF::STB_LOCAL});
   }
   llvm::sort(Rows, [](const Row &A, const Row &B) {
     return std::tie(A.Name, A.Value) < std::tie(B.Name, B.Value);
   });
-  if (VM.count("json")) {
+  if (C.json()) {
     json::OStream J(outs(), 1);
     J.arrayBegin();
     for (const Row &R : Rows)
@@ -98,36 +121,20 @@ static int cmdSymbols(const std::vector<std::string> &Args) {
 }
 
 static int cmdSections(const std::vector<std::string> &Args) {
-  po::options_description Desc("sysgc sections FILE [options]");
-  Desc.add_options()("help,h", "this help")("json", "JSON output")(
-      "file", po::value<std::string>()->required(), "ELF file");
-  po::positional_options_description Pos;
-  Pos.add("file", 1);
-  po::variables_map VM;
-  po::store(po::command_line_parser(Args).options(Desc).positional(Pos).run(),
-            VM);
-  if (VM.count("help")) {
-    std::cout << Desc;
-    return 0;
-  }
-  po::notify(VM);
-  std::string Path = VM["file"].as<std::string>();
-  auto Buf = MemoryBuffer::getFile(Path, false, false);
-  if (!Buf)
-    return fail(Path + ": " + Buf.getError().message());
-  auto O = ElfObject::create((*Buf)->getMemBufferRef(), Path);
-  if (!O)
-    return fail(toString(O.takeError()));
-  if (VM.count("json")) {
+  FileCommand C;
+  if (!C.parse("sysgc sections FILE [options]", Args))
+    return C.Exit;
+  const std::unique_ptr<ElfObject> &O = C.Obj;
+  if (C.json()) {
     json::OStream J(outs(), 1);
     J.objectBegin();
-    for (const ElfSection &S : (*O)->Sections)
+    for (const ElfSection &S : O->Sections)
       if (S.Flags & ELF::SHF_ALLOC)
         J.attribute(S.Name, int64_t(S.Size));
     J.objectEnd();
     outs() << "\n";
   } else {
-    for (const ElfSection &S : (*O)->Sections)
+    for (const ElfSection &S : O->Sections)
       if (S.Flags & ELF::SHF_ALLOC)
         outs() << formatv("{0,10} {1}\n", S.Size, S.Name);
   }

@@ -1,0 +1,26 @@
+//===- sysgc/Support/FileUtil.h - Writing files safely -----------*- C++ -*-===//
+//
+// Every file sysgc writes either appears complete or not at all: written to
+// a temporary next to its destination (same file system), then renamed.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SYSGC_SUPPORT_FILEUTIL_H
+#define SYSGC_SUPPORT_FILEUTIL_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+namespace sysgc {
+
+/// Write Data to Path (a private file no one else reads while it grows).
+llvm::Error writeFile(llvm::StringRef Path, llvm::ArrayRef<char> Data);
+
+/// Write Data to Path atomically: "Path.sysgc-tmp.PID", then rename. The
+/// temporary is removed on failure and on signals.
+llvm::Error writeFileAtomically(llvm::StringRef Path,
+                                llvm::ArrayRef<char> Data);
+
+} // namespace sysgc
+
+#endif
