@@ -311,22 +311,29 @@ void sysgc::planLiveness(const SectionGraph &G, const PlanOptions &Opts,
         Plan.Retain.set(I);
 
   // Why is a removed entry still alive? Follow the first references back.
+  Plan.LiveParent = std::move(Parent);
   DenseSet<NodeId> Seen;
-  for (NodeId R : Removed) {
-    if (R == NoNode || !Live[R] || !Seen.insert(R).second)
-      continue;
-    std::string Chain;
-    NodeId Cur = R;
-    for (int Hops = 0; Hops < 12 && Parent[Cur].first != NoNode; ++Hops) {
-      auto [From, Reloc] = Parent[Cur];
-      const ElfReloc &Rel = G.object(G.fileOf(From)).Relocs[Reloc];
-      if (!Chain.empty())
-        Chain += " <- ";
-      Chain += describeSite(G, From, Rel.Offset);
-      Cur = From;
-    }
-    if (Chain.empty())
-      Chain = "it is a root of the link";
-    Plan.Kept.push_back({R, "referenced by " + Chain});
+  for (NodeId R : Removed)
+    if (R != NoNode && Live[R] && Seen.insert(R).second)
+      Plan.Kept.push_back({R, whyLive(G, Plan, R)});
+}
+
+std::string sysgc::whyLive(const SectionGraph &G, const LinkPlan &Plan,
+                           NodeId N) {
+  if (N >= Plan.LiveParent.size())
+    return "unknown";
+  std::string Chain;
+  NodeId Cur = N;
+  for (int Hops = 0; Hops < 12 && Plan.LiveParent[Cur].first != NoNode;
+       ++Hops) {
+    auto [From, Reloc] = Plan.LiveParent[Cur];
+    const ElfReloc &Rel = G.object(G.fileOf(From)).Relocs[Reloc];
+    if (!Chain.empty())
+      Chain += " <- ";
+    Chain += describeSite(G, From, Rel.Offset);
+    Cur = From;
   }
+  if (Chain.empty())
+    return "it is a root of the link (" + G.describe(N) + ")";
+  return "referenced by " + Chain;
 }

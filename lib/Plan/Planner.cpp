@@ -166,10 +166,18 @@ Expected<LinkPlan> sysgc::planLink(const SectionGraph &G, const ArchInfo &Arch,
         S.State = SyscallState::Removed;
       else {
         S.State = SyscallState::RemovedCodeKept;
-        S.Reason = "no dispatch slot references it";
-        for (const KeptReason &K : Plan.Kept)
-          if (K.Node == EntryNode)
-            S.Reason = K.Chain;
+        S.Reason = whyLive(G, Plan, EntryNode);
+        // Two numbers sharing one entry (ia32 fcntl and fcntl64): a switch
+        // case cannot be told from its twin by its relocation alone.
+        for (const DispatchEdge &E : Plan.DispatchEdges)
+          if (!E.Retarget && !Plan.Dispatch[E.Site].IsTable &&
+              Plan.Dispatch[E.Site].Abi == AbiName &&
+              G.relocTarget(E.File, E.Reloc) == EntryNode) {
+            S.Reason = "shares its entry with an allowed syscall, so " +
+                       Plan.Dispatch[E.Site].Symbol +
+                       " still dispatches it (" + S.Reason + ")";
+            break;
+          }
       }
       Plan.Syscalls.push_back(std::move(S));
     }

@@ -161,6 +161,9 @@ struct LinkPlan {
   std::vector<std::pair<NodeId, std::string>> Renames;
   std::vector<UnknownTablePin> UnknownPins;
   std::vector<KeptReason> Kept;
+  /// For each live node, the first reference that made it live (NoNode for
+  /// roots): the answer to "why is this still here".
+  std::vector<std::pair<NodeId, uint32_t>> LiveParent;
   std::vector<std::string> Warnings;
 
   /// The relocations to retarget, per object: (reloc, new symbol name).
@@ -197,6 +200,9 @@ std::string normalizedSectionName(llvm::StringRef Name);
 
 /// Fill Plan.Renames for every linked section normalizedSectionName renames.
 void planNormalize(const SectionGraph &G, LinkPlan &Plan);
+
+/// "referenced by f (file:(sec)) <- g (...)": the chain that keeps N alive.
+std::string whyLive(const SectionGraph &G, const LinkPlan &Plan, NodeId N);
 
 /// All of the above, plus the per-syscall status.
 llvm::Expected<LinkPlan> planLink(const SectionGraph &G, const ArchInfo &Arch,
