@@ -228,12 +228,8 @@ private:
       if (P.Owner == 0 || P.Owner >= O.Sections.size() || P.Owner == T.Sec)
         return makeError("{0}: bad owner section #{1}", O.describe(T.Sec),
                          P.Owner);
-      OutSection X = Secs[T.Sec].headerOnly();
-      X.Flags |= ELF::SHF_LINK_ORDER;
-      X.Link = P.Owner;
-      uint32_t Index = Secs.size();
+      uint32_t Index = addPiece(T.Sec, P.Owner);
       PieceIndex.push_back(Index);
-      Secs.push_back(std::move(X));
       if (Error Err = Place(Index, P.Entries, Secs[Index].Owned))
         return Err;
       Secs[Index].Data = Secs[Index].Owned;
@@ -266,6 +262,15 @@ private:
       Sm.XIndex = Sec >= ELF::SHN_LORESERVE;
     }
     return Error::success();
+  }
+
+  // Append an empty SHF_LINK_ORDER piece of section Sec, linked to Owner.
+  uint32_t addPiece(uint32_t Sec, uint32_t Owner) {
+    OutSection X = Secs[Sec].headerOnly();
+    X.Flags |= ELF::SHF_LINK_ORDER;
+    X.Link = Owner;
+    Secs.push_back(std::move(X));
+    return Secs.size() - 1;
   }
 
   // Give the relocations of split section Sec to their new homes: Dest maps
@@ -323,24 +328,21 @@ private:
       if (P.Owner == 0 || P.Owner >= O.Sections.size())
         return makeError("{0}: bad owner section #{1}", O.describe(RS.Sec),
                          P.Owner);
-      OutSection X = Secs[RS.Sec].headerOnly();
-      X.Flags |= ELF::SHF_LINK_ORDER;
-      X.Link = P.Owner;
-      uint32_t Index = Secs.size();
+      uint32_t Index = addPiece(RS.Sec, P.Owner);
+      std::vector<uint8_t> &Piece = Secs[Index].Owned;
       for (uint32_t R : P.Ranges) {
         if (R >= NR || PieceOfRange[R] != ~0u)
           return makeError("{0}: snippet #{1} placed twice",
                            O.describe(RS.Sec), R);
         PieceOfRange[R] = Index;
-        NewStart[R] = X.Owned.size();
+        NewStart[R] = Piece.size();
         auto Bytes = S.Contents.slice(RS.Ranges[R].first,
                                       RS.Ranges[R].second - RS.Ranges[R].first);
-        X.Owned.insert(X.Owned.end(), Bytes.begin(), Bytes.end());
+        Piece.insert(Piece.end(), Bytes.begin(), Bytes.end());
       }
       PieceIndex.push_back(Index);
-      Secs.push_back(std::move(X));
-      Secs.back().Data = Secs.back().Owned;
-      Secs.back().Size = Secs.back().Owned.size();
+      Secs[Index].Data = Piece;
+      Secs[Index].Size = Piece.size();
     }
     // Bytes outside every range stay, compacted.
     std::vector<uint64_t> Before(NR + 1, 0); // bytes moved before range I

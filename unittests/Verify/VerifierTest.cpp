@@ -58,6 +58,15 @@ struct KernelSetup {
     O.RootSymbols = {"_start"};
     Plan = std::move(*planLink(*G, Arch, *A, O));
   }
+  /// Link kernel.o through sysgc-ld with allow.txt; the output's path.
+  std::string shrink() {
+    std::string Allow = "--sysgc-allow=" + W.path("allow.txt");
+    std::string In = W.path("kernel.o"), Out = W.path("shrunk");
+    const char *Argv[] = {"sysgc-ld", Allow.c_str(), In.c_str(), "-o",
+                          Out.c_str(), "--sysgc-quiet"};
+    EXPECT_EQ(sysgcLdMain(Argv), 0);
+    return Out;
+  }
 };
 
 TEST(Verifier, RejectsAnUntransformedOutput) {
@@ -77,12 +86,7 @@ TEST(Verifier, RejectsAnUntransformedOutput) {
 
 TEST(Verifier, AcceptsSysgcLdOutputAndItHasNoRemovedCode) {
   KernelSetup S;
-  std::string Allow = "--sysgc-allow=" + S.W.path("allow.txt");
-  std::string In = S.W.path("kernel.o"), Out = S.W.path("shrunk");
-  const char *Argv[] = {"sysgc-ld", Allow.c_str(), In.c_str(), "-o",
-                        Out.c_str(), "--sysgc-quiet"};
-  ASSERT_EQ(sysgcLdMain(Argv), 0);
-  Linked L(Out);
+  Linked L(S.shrink());
   EXPECT_TRUE(L.has("__x64_sys_read"));
   EXPECT_TRUE(L.has("fdget"));
   EXPECT_TRUE(L.has("__x64_sys_time")); // emulate_vsyscall keeps it
@@ -98,12 +102,7 @@ TEST(Verifier, AcceptsSysgcLdOutputAndItHasNoRemovedCode) {
 
 TEST(Verifier, RejectsCollectionThePlanDidNotPredict) {
   KernelSetup S;
-  std::string Allow = "--sysgc-allow=" + S.W.path("allow.txt");
-  std::string In = S.W.path("kernel.o"), Out = S.W.path("shrunk");
-  const char *Argv[] = {"sysgc-ld", Allow.c_str(), In.c_str(), "-o",
-                        Out.c_str(), "--sysgc-quiet"};
-  ASSERT_EQ(sysgcLdMain(Argv), 0);
-  Linked L(Out);
+  Linked L(S.shrink());
   // Pretend the plan meant to keep socket's chain: the output lacks it.
   LinkPlan Keep = S.Plan;
   Keep.Dead.reset();
