@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "SyscallTables.h"
+#include "sysgc/Object/ElfObject.h"
 #include "llvm/BinaryFormat/ELF.h"
 
 using namespace sysgc;
@@ -14,6 +15,9 @@ using namespace llvm;
 
 namespace sysgc {
 const ArchInfo &getX86_64Arch();
+std::optional<std::map<uint32_t, std::set<uint32_t>>>
+decodeX86SwitchCases(const ElfObject &O, uint32_t Sec, uint64_t Begin,
+                     uint64_t End);
 }
 
 namespace {
@@ -70,6 +74,12 @@ public:
     // Alternative replacement code and static_cpu_has() fallbacks: snippets
     // owned by the functions that use them.
     BackRefCode = {".altinstr_replacement", ".altinstr_aux"};
+  }
+
+  std::optional<std::map<uint32_t, std::set<uint32_t>>>
+  switchCases(const ElfObject &O, uint32_t Sec, uint64_t Begin,
+              uint64_t End) const override {
+    return decodeX86SwitchCases(O, Sec, Begin, End);
   }
 
   int64_t targetBias(uint32_t Type, bool InExec) const override {

@@ -200,6 +200,52 @@ Error sysgc::planDispatch(const SectionGraph &G, const Allowlist &Allow,
     bool Exec = G.section(Site.Node).Flags & ELF::SHF_EXECINSTR;
     unsigned PtrSize = O.Is64 ? 8 : 4;
     size_t Matched = 0;
+    // Which numbers each case of a switch serves (two numbers may share an
+    // entry, and only one be allowed).
+    std::optional<std::map<uint32_t, std::set<uint32_t>>> Cases;
+    if (!Site.IsTable)
+      Cases = Arch.switchCases(O, G.secOf(Site.Node), Site.Begin, Site.End);
+    if (Cases) {
+      // Cross-check the decoded cases with the ABI's tables: a number the
+      // table sends to entry X must reach X through the switch too. Any
+      // disagreement means the decoding is wrong: do without it.
+      std::map<uint32_t, std::string> SlotEntry;
+      for (const DispatchSite &T : Plan.Dispatch) {
+        if (!T.IsTable || T.Abi != Site.Abi)
+          continue;
+        uint32_t TF = G.fileOf(T.Node);
+        unsigned PS = G.object(TF).Is64 ? 8 : 4;
+        for (const GraphEdge &E : G.edges(T.Node)) {
+          const ElfReloc &R = G.object(TF).Relocs[E.Reloc];
+          if (R.Offset >= T.Begin && R.Offset < T.End)
+            SlotEntry[(R.Offset - T.Begin) / PS] =
+                targetName(G, TF, E.Reloc, false, Arch);
+        }
+      }
+      for (auto &[Reloc, Nrs] : *Cases) {
+        std::string Name = targetName(G, File, Reloc, Exec, Arch);
+        const std::vector<uint32_t> *Serves = Match.match(Name);
+        for (uint32_t Nr : Nrs) {
+          auto It = SlotEntry.find(Nr);
+          // The syscall table of the ABI must agree too: entry Name must
+          // be the one row Nr names (sys_ni_syscall is fine anywhere).
+          bool RowDisagrees =
+              Serves && !llvm::is_contained(*Serves, Nr);
+          if ((It != SlotEntry.end() && It->second != Name) || RowDisagrees) {
+            Plan.Warnings.push_back(
+                formatv("{0}: decoded case {1} reaches {2}, which the "
+                        "dispatch table or syscall table disagrees with; "
+                        "matching cases by entry instead",
+                        Site.Symbol, Nr, Name)
+                    .str());
+            Cases.reset();
+            break;
+          }
+        }
+        if (!Cases)
+          break;
+      }
+    }
     for (const GraphEdge &E : G.edges(Site.Node)) {
       const ElfReloc &R = O.Relocs[E.Reloc];
       if (R.Offset < Site.Begin || R.Offset >= Site.End)
@@ -220,7 +266,12 @@ Error sysgc::planDispatch(const SectionGraph &G, const Allowlist &Allow,
         D.Allowed = Allow.allows(Abi->Name, *D.Slot);
       } else {
         D.Nrs = *Nrs;
-        for (uint32_t Nr : *Nrs)
+        if (Cases) {
+          auto It = Cases->find(E.Reloc);
+          if (It != Cases->end() && !It->second.empty())
+            D.Nrs.assign(It->second.begin(), It->second.end());
+        }
+        for (uint32_t Nr : D.Nrs)
           D.Allowed |= Allow.allows(Abi->Name, Nr);
       }
       D.Retarget = !D.Allowed;

@@ -167,11 +167,12 @@ Expected<LinkPlan> sysgc::planLink(const SectionGraph &G, const ArchInfo &Arch,
       else {
         S.State = SyscallState::RemovedCodeKept;
         S.Reason = whyLive(G, Plan, EntryNode);
-        // Two numbers sharing one entry (ia32 fcntl and fcntl64): a switch
-        // case cannot be told from its twin by its relocation alone.
+        // Two numbers sharing one entry (ia32 fcntl and fcntl64) in one
+        // switch case that could not be decoded apart.
         for (const DispatchEdge &E : Plan.DispatchEdges)
           if (!E.Retarget && !Plan.Dispatch[E.Site].IsTable &&
               Plan.Dispatch[E.Site].Abi == AbiName &&
+              llvm::is_contained(E.Nrs, D.Nr) &&
               G.relocTarget(E.File, E.Reloc) == EntryNode) {
             S.Reason = "shares its entry with an allowed syscall, so " +
                        Plan.Dispatch[E.Site].Symbol +

@@ -182,6 +182,9 @@ Expected<VerifyResult> sysgc::verifyOutput(const ElfObject &Out,
       if (E.Slot)
         BySlot[*E.Slot] = &E;
     }
+    // An entry that also serves an allowed number stays reachable.
+    for (uint64_t A : Allowed)
+      Forbidden.erase(A);
     if (Site.IsTable) {
       // Every slot: its allowed entry, or sys_ni_syscall, never the entry
       // of a syscall the allowlist does not name.

@@ -14,7 +14,9 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -96,6 +98,14 @@ public:
   /// to name the function a section-symbol relocation points at.
   virtual int64_t targetBias(uint32_t Type, bool InExecSection) const {
     return 0;
+  }
+  /// For a switch dispatcher in section Sec of O, [Begin, End): the syscall
+  /// numbers each case relocation (index into O.Relocs) is taken for, or
+  /// nullopt if the code is not understood.
+  virtual std::optional<std::map<uint32_t, std::set<uint32_t>>>
+  switchCases(const class ElfObject &O, uint32_t Sec, uint64_t Begin,
+              uint64_t End) const {
+    return std::nullopt;
   }
   /// Relocation types that only hold a constant or a size (no reference).
   virtual bool isNoneReloc(uint32_t Type) const { return Type == 0; }
