@@ -12,7 +12,9 @@
 //
 //===----------------------------------------------------------------------===//
 #include "sysgc/Arch/Arch.h"
+#include "sysgc/Object/Disassembler.h"
 #include "sysgc/Object/ElfObject.h"
+#include "llvm/BinaryFormat/ELF.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/MC/MCAsmInfo.h"
 #include "llvm/MC/MCContext.h"
@@ -40,27 +42,13 @@ decodeX86SwitchCases(const ElfObject &O, uint32_t Sec, uint64_t Begin,
 std::optional<std::map<uint32_t, std::set<uint32_t>>>
 sysgc::decodeX86SwitchCases(const ElfObject &O, uint32_t Sec, uint64_t Begin,
                             uint64_t End) {
-  static bool Init = [] {
-    InitializeAllTargetInfos();
-    InitializeAllTargetMCs();
-    InitializeAllDisassemblers();
-    return true;
-  }();
-  (void)Init;
-  Triple T("x86_64-unknown-linux-gnu");
-  std::string Err;
-  const Target *Tgt = TargetRegistry::lookupTarget(T, Err);
-  if (!Tgt)
+  auto DOrErr = Disassembler::create(ELF::EM_X86_64, true);
+  if (!DOrErr) {
+    consumeError(DOrErr.takeError());
     return std::nullopt;
-  std::unique_ptr<MCRegisterInfo> MRI(Tgt->createMCRegInfo(T));
-  MCTargetOptions Opts;
-  std::unique_ptr<MCAsmInfo> MAI(Tgt->createMCAsmInfo(*MRI, T, Opts));
-  std::unique_ptr<MCSubtargetInfo> STI(Tgt->createMCSubtargetInfo(T, "", ""));
-  std::unique_ptr<MCInstrInfo> MII(Tgt->createMCInstrInfo());
-  MCContext Ctx(T, MAI.get(), MRI.get(), STI.get());
-  std::unique_ptr<MCDisassembler> Dis(Tgt->createMCDisassembler(*STI, Ctx));
-  if (!Dis)
-    return std::nullopt;
+  }
+  MCDisassembler *Dis = &(*DOrErr)->dis();
+  const MCInstrInfo *MII = &(*DOrErr)->instrInfo();
 
   ArrayRef<uint8_t> Code = O.Sections[Sec].Contents;
   if (End > Code.size() || Begin >= End)

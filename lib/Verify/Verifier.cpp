@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "sysgc/Verify/Verifier.h"
+#include "sysgc/Object/Disassembler.h"
 #include "sysgc/Support/Error.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
@@ -78,60 +79,25 @@ Expected<ArrayRef<uint8_t>> bytesAt(const ElfObject &O, uint64_t Addr,
 Expected<std::vector<uint64_t>> branchTargets(const ElfObject &O,
                                               ArrayRef<uint8_t> Bytes,
                                               uint64_t Begin) {
-  static bool Init = [] {
-    InitializeAllTargetInfos();
-    InitializeAllTargetMCs();
-    InitializeAllDisassemblers();
-    return true;
-  }();
-  (void)Init;
-  Triple T;
-  switch (O.Machine) {
-  case ELF::EM_X86_64:
-    T = Triple("x86_64-unknown-linux-gnu");
-    break;
-  case ELF::EM_AARCH64:
-    T = Triple("aarch64-unknown-linux-gnu");
-    break;
-  case ELF::EM_RISCV:
-    T = Triple(O.Is64 ? "riscv64-unknown-linux-gnu" : "riscv32-unknown-linux-gnu");
-    break;
-  case ELF::EM_ARM:
-    T = Triple("armv7-unknown-linux-gnueabi");
-    break;
-  default:
-    return makeError("{0}: cannot disassemble machine {1}", O.Name, O.Machine);
-  }
-  std::string Err;
-  const Target *Tgt = TargetRegistry::lookupTarget(T, Err);
-  if (!Tgt)
-    return makeError("no MC target for {0}: {1}", T.str(), Err);
-  std::unique_ptr<MCRegisterInfo> MRI(Tgt->createMCRegInfo(T));
-  MCTargetOptions MCOpts;
-  std::unique_ptr<MCAsmInfo> MAI(Tgt->createMCAsmInfo(*MRI, T, MCOpts));
-  std::unique_ptr<MCSubtargetInfo> STI(Tgt->createMCSubtargetInfo(T, "", ""));
-  std::unique_ptr<MCInstrInfo> MII(Tgt->createMCInstrInfo());
-  if (!MRI || !MAI || !STI || !MII)
-    return makeError("incomplete MC target for {0}", T.str());
-  MCContext Ctx(T, MAI.get(), MRI.get(), STI.get());
-  std::unique_ptr<MCDisassembler> Dis(Tgt->createMCDisassembler(*STI, Ctx));
-  std::unique_ptr<MCInstrAnalysis> MIA(Tgt->createMCInstrAnalysis(MII.get()));
-  if (!Dis || !MIA)
-    return makeError("no disassembler for {0}", T.str());
+  auto DOrErr = Disassembler::create(O.Machine, O.Is64);
+  if (!DOrErr)
+    return withContext(DOrErr.takeError(), O.Name);
+  MCDisassembler &Dis = (*DOrErr)->dis();
+  const MCInstrAnalysis &MIA = (*DOrErr)->analysis();
   std::vector<uint64_t> Out;
   uint64_t End = Begin + Bytes.size();
   for (uint64_t Off = 0; Off < Bytes.size();) {
     MCInst Inst;
     uint64_t Size = 0;
-    auto S = Dis->getInstruction(Inst, Size, Bytes.slice(Off), Begin + Off,
+    auto S = Dis.getInstruction(Inst, Size, Bytes.slice(Off), Begin + Off,
                                  nulls());
     if (S != MCDisassembler::Success || Size == 0) {
       Off += std::max<uint64_t>(Size, 1);
       continue;
     }
     uint64_t Target;
-    if (MIA->isBranch(Inst) || MIA->isCall(Inst))
-      if (MIA->evaluateBranch(Inst, Begin + Off, Size, Target) &&
+    if (MIA.isBranch(Inst) || MIA.isCall(Inst))
+      if (MIA.evaluateBranch(Inst, Begin + Off, Size, Target) &&
           (Target < Begin || Target >= End))
         Out.push_back(Target);
     Off += Size;
