@@ -38,6 +38,29 @@ static const ArchInfo *archNamed(const std::string &Name) {
   return nullptr;
 }
 
+// Parse Args against Desc (with Pos); false when --help was printed.
+static bool parseOptions(const po::options_description &Desc,
+                         const po::positional_options_description &Pos,
+                         const std::vector<std::string> &Args,
+                         po::variables_map &VM) {
+  po::store(po::command_line_parser(Args).options(Desc).positional(Pos).run(),
+            VM);
+  if (VM.count("help")) {
+    std::cout << Desc;
+    return false;
+  }
+  po::notify(VM);
+  return true;
+}
+
+// The --arch option's architecture, or null after reporting it unknown.
+static const ArchInfo *archOption(const po::variables_map &VM) {
+  const ArchInfo *A = archNamed(VM["arch"].as<std::string>());
+  if (!A)
+    fail("unknown architecture " + VM["arch"].as<std::string>());
+  return A;
+}
+
 // The options common to commands that read one ELF file; parses Args and
 // loads the file. Returns false (with Exit set) when the command is done.
 struct FileCommand {
@@ -52,13 +75,8 @@ struct FileCommand {
         "file", po::value<std::string>()->required(), "ELF file");
     po::positional_options_description Pos;
     Pos.add("file", 1);
-    po::store(
-        po::command_line_parser(Args).options(Desc).positional(Pos).run(), VM);
-    if (VM.count("help")) {
-      std::cout << Desc;
+    if (!parseOptions(Desc, Pos, Args, VM))
       return false;
-    }
-    po::notify(VM);
     std::string Path = VM["file"].as<std::string>();
     auto B = MemoryBuffer::getFile(Path, false, false);
     if (!B) {
@@ -150,16 +168,11 @@ static int cmdCheckAllowlist(const std::vector<std::string> &Args) {
   po::positional_options_description Pos;
   Pos.add("file", 1);
   po::variables_map VM;
-  po::store(po::command_line_parser(Args).options(Desc).positional(Pos).run(),
-            VM);
-  if (VM.count("help")) {
-    std::cout << Desc;
+  if (!parseOptions(Desc, Pos, Args, VM))
     return 0;
-  }
-  po::notify(VM);
-  const ArchInfo *A = archNamed(VM["arch"].as<std::string>());
+  const ArchInfo *A = archOption(VM);
   if (!A)
-    return fail("unknown architecture " + VM["arch"].as<std::string>());
+    return 1;
   std::string Path = VM["file"].as<std::string>();
   auto Buf = MemoryBuffer::getFile(Path, true);
   if (!Buf)
@@ -186,15 +199,11 @@ static int cmdSyscalls(const std::vector<std::string> &Args) {
       "arch", po::value<std::string>()->default_value("x86_64"), "architecture")(
       "abi", po::value<std::string>(), "one ABI only");
   po::variables_map VM;
-  po::store(po::command_line_parser(Args).options(Desc).run(), VM);
-  if (VM.count("help")) {
-    std::cout << Desc;
+  if (!parseOptions(Desc, {}, Args, VM))
     return 0;
-  }
-  po::notify(VM);
-  const ArchInfo *A = archNamed(VM["arch"].as<std::string>());
+  const ArchInfo *A = archOption(VM);
   if (!A)
-    return fail("unknown architecture " + VM["arch"].as<std::string>());
+    return 1;
   for (const AbiInfo &Abi : A->Abis) {
     if (VM.count("abi") && Abi.Name != VM["abi"].as<std::string>())
       continue;
