@@ -55,13 +55,21 @@ Error InputSet::readOne(const LinkInput &In, size_t InputIndex) {
                      BufOrErr.getError().message());
   MemoryBufferRef Ref = (*BufOrErr)->getMemBufferRef();
   Buffers.push_back(std::move(*BufOrErr));
+  return addFile(Ref, In, InputIndex, /*AllowThin=*/true);
+}
 
+Error InputSet::addFile(MemoryBufferRef Ref, const LinkInput &In,
+                        size_t InputIndex, bool AllowThin) {
+  InputFileInfo &Info = Files[InputIndex];
   file_magic Magic = identify_magic(Ref.getBuffer());
   if (Magic == file_magic::archive) {
     auto ArOrErr = Archive::create(Ref);
     if (!ArOrErr)
       return withContext(ArOrErr.takeError(), In.Path);
     Archive &Ar = **ArOrErr;
+    if (Ar.isThin() && !AllowThin)
+      return makeError("{0}: a thin archive held in memory has no members "
+                       "to read", In.Path);
     Info.K = Ar.isThin() ? InputFileInfo::ThinArchive : InputFileInfo::Archive;
     Error Err = Error::success();
     int Index = 0;
@@ -74,6 +82,15 @@ Error InputSet::readOne(const LinkInput &In, size_t InputIndex) {
       auto MemOrErr = C.getMemoryBufferRef();
       if (!MemOrErr)
         return withContext(MemOrErr.takeError(), Display);
+      // libObject trusts a member's size field: a truncated archive gives a
+      // member running past the end of the file.
+      if (!Ar.isThin() &&
+          (MemOrErr->getBufferStart() < Ref.getBufferStart() ||
+           MemOrErr->getBufferEnd() > Ref.getBufferEnd()))
+        return makeError("{0}: the member claims {1} bytes but the archive "
+                         "ends {2} bytes after its header: truncated archive",
+                         Display, MemOrErr->getBufferSize(),
+                         Ref.getBufferEnd() - MemOrErr->getBufferStart());
       std::string MemName = NameOrErr->str();
       if (Ar.isThin()) {
         auto FullOrErr = C.getFullName();
@@ -114,6 +131,15 @@ Error InputSet::addBuffer(MemoryBufferRef Buf, std::string Name, bool Lazy) {
   Files.back().Path = Name;
   Files.back().K = InputFileInfo::Object;
   return addObject(Buf, Name, Files.size() - 1, Lazy ? 0 : -1, Name, Lazy);
+}
+
+Error InputSet::addFileBuffer(MemoryBufferRef Buf, std::string Path,
+                              bool WholeArchive) {
+  LinkInput In{/*ArgIndex=*/0, std::move(Path), WholeArchive,
+               /*FromLibraryOption=*/false, /*ArgCount=*/1};
+  Files.push_back({});
+  Files.back().Path = In.Path;
+  return addFile(Buf, In, Files.size() - 1, /*AllowThin=*/false);
 }
 
 Expected<std::unique_ptr<InputSet>> InputSet::read(const LinkCommand &Cmd) {

@@ -617,3 +617,20 @@ Expected<std::vector<char>> sysgc::writeObject(const ElfObject &O,
     return withContext(R.takeError(), "rewriting " + O.Name);
   return R;
 }
+
+std::vector<ObjectEdits> sysgc::editsFromPlan(const SectionGraph &G,
+                                              const LinkPlan &Plan) {
+  const InputSet &In = G.inputs();
+  std::vector<ObjectEdits> Edits(In.Objects.size());
+  for (uint32_t F = 0; F < In.Objects.size(); ++F)
+    Edits[F].Retargets = Plan.retargetsOf(F);
+  for (const TableSplit &S : Plan.Splits)
+    Edits[S.File].Splits.push_back(&S);
+  for (const RangeSplit &S : Plan.RangeSplits)
+    Edits[S.File].RangeSplits.push_back(&S);
+  for (int N = Plan.Retain.find_first(); N != -1; N = Plan.Retain.find_next(N))
+    Edits[G.fileOf(N)].Retain.push_back(G.secOf(N));
+  for (auto &[N, Name] : Plan.Renames)
+    Edits[G.fileOf(N)].Renames.push_back({G.secOf(N), Name});
+  return Edits;
+}

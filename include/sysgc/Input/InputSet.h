@@ -55,6 +55,12 @@ public:
   llvm::Error addBuffer(llvm::MemoryBufferRef Buf, std::string Name,
                         bool Lazy = false);
 
+  /// Add a whole input file held in memory (object, archive, anything
+  /// else), classified as a link input would be (fuzzers, tests). Thin
+  /// archives are refused: their members live on disk.
+  llvm::Error addFileBuffer(llvm::MemoryBufferRef Buf, std::string Path,
+                            bool WholeArchive);
+
   std::vector<InputObject> Objects;
   /// Parallel to LinkCommand::Inputs.
   std::vector<InputFileInfo> Files;
@@ -63,6 +69,8 @@ public:
 
 private:
   llvm::Error readOne(const LinkInput &In, size_t InputIndex);
+  llvm::Error addFile(llvm::MemoryBufferRef Buf, const LinkInput &In,
+                      size_t InputIndex, bool AllowThin);
   llvm::Error addObject(llvm::MemoryBufferRef Buf, std::string Name,
                         size_t InputIndex, int Member, std::string MemberName,
                         bool Lazy);

@@ -35,6 +35,11 @@ struct ObjectEdits {
   }
 };
 
+/// The plan cut into each object's edits (indexed like InputSet::Objects).
+/// The result points into Plan, which must outlive it.
+std::vector<ObjectEdits> editsFromPlan(const SectionGraph &G,
+                                       const LinkPlan &Plan);
+
 /// Serialise O with Edits applied.
 llvm::Expected<std::vector<char>> writeObject(const ElfObject &O,
                                               const ObjectEdits &Edits);
