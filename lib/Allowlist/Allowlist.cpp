@@ -56,13 +56,75 @@ static std::vector<uint32_t> resolve(const AbiInfo &Abi, StringRef Name) {
   return Nrs;
 }
 
+// "f:3: msg" -> "f:3: warning: msg".
+static std::string warningOf(StringRef Msg) {
+  auto [Where, What] = Msg.split(": ");
+  return (Where + ": warning: " + What).str();
+}
+
+namespace {
+/// Syscalls a Linux userspace cannot boot without: at least one of each
+/// group (the names an ABI lacks are skipped).
+struct CriticalGroup {
+  std::vector<StringRef> Names;
+  StringRef Consequence;
+};
+} // namespace
+
+static const CriticalGroup BootCritical[] = {
+    {{"execve", "execveat"}, "init cannot start any program"},
+    {{"exit", "exit_group"}, "no process can exit"},
+    {{"clone", "clone3", "fork", "vfork"}, "no process can start another"},
+    {{"wait4", "waitid", "waitpid"}, "nothing (init included) can reap a child"},
+    {{"read", "readv", "pread64"}, "no program can read"},
+    {{"write", "writev", "pwrite64"}, "no program can write"},
+    {{"open", "openat", "openat2"}, "no file can be opened"},
+    {{"mmap", "mmap2"}, "no program can map memory or a shared library"},
+    {{"rt_sigreturn", "sigreturn"},
+     "a process dies as soon as a signal handler returns"},
+};
+
+// Warn, by name, about every boot-critical group an ABI in use lacks
+// entirely. An ABI with nothing allowed is switched off on purpose (no
+// 32-bit programs), unless no ABI has anything: then the first is checked.
+void Allowlist::warnBootCritical(Allowlist &L, StringRef FileName,
+                                 const ArchInfo &Arch) {
+  for (size_t I = 0; I < Arch.Abis.size(); ++I) {
+    const AbiInfo &A = Arch.Abis[I];
+    bool AnyUsed = false;
+    for (auto &[Abi, Nrs] : L.ByAbi)
+      AnyUsed |= !Nrs.empty();
+    if (L.allowed(A.Name).empty() && (AnyUsed || I != 0))
+      continue;
+    for (const CriticalGroup &Gr : BootCritical) {
+      std::vector<std::string> Present;
+      bool Allowed = false;
+      for (StringRef N : Gr.Names)
+        for (uint32_t Nr : resolve(A, N)) {
+          if (!llvm::is_contained(Present, N.str()))
+            Present.push_back(N.str());
+          Allowed |= L.allows(A.Name, Nr);
+        }
+      if (Present.empty() || Allowed)
+        continue;
+      L.Warnings.push_back(
+          formatv("{0}: warning: {1}: the allowlist drops {2}{3}: {4}; the "
+                  "kernel will not boot a normal userspace",
+                  FileName, A.Name,
+                  Present.size() == 1 ? "" : "every one of ",
+                  join(Present, ", "), Gr.Consequence)
+              .str());
+    }
+  }
+}
+
 Expected<Allowlist> Allowlist::parse(StringRef Text, StringRef FileName,
                                      const ArchInfo &Arch,
                                      const AllowlistOptions &Opts) {
   Allowlist L;
   for (const AbiInfo &A : Arch.Abis)
     L.ByAbi[A.Name.str()];
-  std::map<std::string, unsigned> FirstSeen;
+  std::map<std::string, std::pair<unsigned, std::string>> FirstSeen;
   SmallVector<StringRef, 0> Lines;
   Text.split(Lines, '\n');
   for (size_t I = 0; I < Lines.size(); ++I) {
@@ -93,21 +155,30 @@ Expected<Allowlist> Allowlist::parse(StringRef Text, StringRef FileName,
         Abis.push_back(&A);
     }
 
+    // What the line denotes, spelling aside ("uname" = "newuname"): the
+    // same qualifier and the same slots twice is a duplicate.
+    std::string Key = AbiName.str() + ":";
     bool Found = false;
     for (const AbiInfo *A : Abis) {
       for (uint32_t Nr : resolve(*A, Name)) {
         Found = true;
         L.ByAbi[A->Name.str()].insert(Nr);
+        Key += A->Name.str() + "/" + std::to_string(Nr) + ",";
       }
     }
-    std::string Key = (AbiName + ":" + Name).str();
     if (Found) {
-      auto [It, New] = FirstSeen.insert({Key, LineNo});
-      if (!New)
-        L.Warnings.push_back(formatv("{0}:{1}: warning: '{2}' is already "
-                                     "listed on line {3}",
-                                     FileName, LineNo, Line, It->second)
-                                 .str());
+      auto [It, New] = FirstSeen.insert({Key, {LineNo, Line.str()}});
+      if (New)
+        continue;
+      std::string Msg = formatv("{0}:{1}: '{2}' is a duplicate of '{3}' on "
+                                "line {4}",
+                                FileName, LineNo, Line, It->second.second,
+                                It->second.first);
+      if (!Opts.AllowUnknown)
+        return makeError("{0}: remove one (--sysgc-allow-unknown makes this "
+                         "a warning)",
+                         Msg);
+      L.Warnings.push_back(warningOf(Msg));
       continue;
     }
 
@@ -126,10 +197,9 @@ Expected<Allowlist> Allowlist::parse(StringRef Text, StringRef FileName,
     if (!Opts.AllowUnknown)
       return makeError("{0} (--sysgc-allow-unknown makes this a warning)",
                        Msg);
-    L.Warnings.push_back(
-        StringRef(Msg).split(": ").first.str() + ": warning: " +
-        StringRef(Msg).split(": ").second.str());
+    L.Warnings.push_back(warningOf(Msg));
   }
+  warnBootCritical(L, FileName, Arch);
   return L;
 }
 

@@ -22,7 +22,7 @@
 namespace sysgc {
 
 struct AllowlistOptions {
-  /// Unknown names become warnings instead of errors.
+  /// Unknown and duplicate names become warnings instead of errors.
   bool AllowUnknown = false;
 };
 
@@ -39,11 +39,14 @@ public:
   /// The allowed syscall numbers of one ABI, sorted.
   const std::set<uint32_t> &allowed(llvm::StringRef Abi) const;
 
-  /// Diagnostics that did not stop parsing (unknown names under
-  /// AllowUnknown, duplicates), as "file:line: warning: ..." lines.
+  /// Diagnostics that did not stop parsing (unknown or duplicate names
+  /// under AllowUnknown; syscalls no userspace boots without, by name), as
+  /// "file[:line]: warning: ..." lines.
   std::vector<std::string> Warnings;
 
 private:
+  static void warnBootCritical(Allowlist &L, llvm::StringRef FileName,
+                               const ArchInfo &Arch);
   std::map<std::string, std::set<uint32_t>> ByAbi;
 };
 
