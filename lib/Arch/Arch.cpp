@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "sysgc/Arch/Arch.h"
 #include "llvm/BinaryFormat/ELF.h"
+#include "llvm/Object/ELF.h"
 
 using namespace sysgc;
 using namespace llvm;
@@ -65,4 +66,11 @@ const ArchInfo *sysgc::getArch(uint16_t Machine) {
     if (A->Machine == Machine)
       return A;
   return nullptr;
+}
+
+std::string ArchInfo::relocName(uint32_t Type) const {
+  StringRef N = object::getELFRelocationTypeName(Machine, Type);
+  if (N == "Unknown")
+    return ("relocation type " + Twine(Type)).str();
+  return N.str();
 }

@@ -82,6 +82,22 @@ public:
     return decodeX86SwitchCases(O, Sec, Begin, End);
   }
 
+  std::optional<unsigned> tableRelocSize(uint32_t Type) const override {
+    switch (Type) {
+    case ELF::R_X86_64_NONE:
+      return 0;
+    case ELF::R_X86_64_PC32:
+    case ELF::R_X86_64_32:
+    case ELF::R_X86_64_32S:
+      return 4;
+    case ELF::R_X86_64_64:
+    case ELF::R_X86_64_PC64:
+      return 8;
+    default:
+      return std::nullopt;
+    }
+  }
+
   int64_t targetBias(uint32_t Type, bool InExec) const override {
     // A call or jump encodes its target relative to the next instruction.
     if (InExec && (Type == ELF::R_X86_64_PLT32 || Type == ELF::R_X86_64_PC32))

@@ -20,6 +20,26 @@
 using namespace sysgc;
 using namespace llvm;
 
+std::optional<std::string> sysgc::findSyscallEntry(const SectionGraph &G,
+                                                   const ArchInfo &Arch) {
+  for (uint32_t F = 0; F < G.inputs().Objects.size(); ++F) {
+    if (!G.isLinked(F))
+      continue;
+    const ElfObject &O = G.object(F);
+    for (const ElfSymbol &S : O.Symbols) {
+      if (S.Binding == ELF::STB_LOCAL || !S.inSection() ||
+          S.Shndx >= O.Sections.size() ||
+          !(O.Sections[S.Shndx].Flags & ELF::SHF_EXECINSTR))
+        continue;
+      for (const AbiInfo &A : Arch.Abis)
+        if (S.Name.starts_with((A.EntryPrefix + "sys_").str()) &&
+            S.Name != A.NiEntry)
+          return S.Name.str();
+    }
+  }
+  return std::nullopt;
+}
+
 std::vector<DispatchSite> sysgc::findDispatch(const SectionGraph &G,
                                               const ArchInfo &Arch,
                                               const PlanOptions &Opts,

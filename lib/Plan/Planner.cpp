@@ -108,7 +108,7 @@ Expected<LinkPlan> sysgc::planLink(const SectionGraph &G, const ArchInfo &Arch,
     planNormalize(G, Plan);
   if (Error E = planDispatch(G, Allow, Opts, Plan))
     return std::move(E);
-  if (Error E = planTables(G, Plan))
+  if (Error E = planTables(G, Opts, Plan))
     return std::move(E);
   planSnippetCode(G, Plan);
   planLiveness(G, Opts, Plan);

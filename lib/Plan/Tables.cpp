@@ -201,7 +201,8 @@ static void planSnippets(const SectionGraph &G, LinkPlan &Plan,
   Plan.RangeSplits.push_back(std::move(RS));
 }
 
-Error sysgc::planTables(const SectionGraph &G, LinkPlan &Plan) {
+Error sysgc::planTables(const SectionGraph &G, const PlanOptions &Opts,
+                        LinkPlan &Plan) {
   const ArchInfo &Arch = *Plan.Arch;
   if (Arch.Tables.empty())
     return Error::success();
@@ -227,10 +228,20 @@ Error sysgc::planTables(const SectionGraph &G, LinkPlan &Plan) {
 
     for (auto [S, L] : Found) {
       const ElfSection &Sec = O.Sections[S];
+      // A table whose layout is not the one sysgc knows: refuse (the
+      // kernel's layout changed, or this is not the table sysgc thinks),
+      // unless told to leave it whole, its entries roots.
+      std::optional<Error> Refused;
       auto Skip = [&](const Twine &Why) {
-        Plan.Warnings.push_back(
-            (O.describe(S) + ": left whole (its entries stay roots): " + Why)
-                .str());
+        std::string Msg = (O.describe(S) + ": not the " + L->Section +
+                           " layout sysgc knows: " + Why)
+                              .str();
+        if (Opts.UnknownTablesAreErrors)
+          Refused = makeError("{0} (--sysgc-unknown-tables=warn leaves it "
+                              "whole, its entries roots)",
+                              Msg);
+        else
+          Plan.Warnings.push_back(Msg + "; left whole (its entries stay roots)");
       };
       // Pick the entry size that puts exactly one owner relocation in
       // every entry (the layout may have a configuration-dependent size).
@@ -257,19 +268,27 @@ Error sysgc::planTables(const SectionGraph &G, LinkPlan &Plan) {
       if (!ES) {
         Skip("size " + Twine(Sec.Size) + " is not a multiple of the " +
              Twine(L->EntrySize) + "-byte entry");
+        if (Refused)
+          return std::move(*Refused);
         continue;
       }
       if (Sec.Flags & (ELF::SHF_GROUP | ELF::SHF_LINK_ORDER)) {
         Skip("already in a group or SHF_LINK_ORDER");
+        if (Refused)
+          return std::move(*Refused);
         continue;
       }
       if (Outside[S]) {
         Skip("another section references it");
+        if (Refused)
+          return std::move(*Refused);
         continue;
       }
       if (Sec.Size % ES) {
         Skip("size " + Twine(Sec.Size) + " is not a multiple of the " +
              Twine(ES) + "-byte entry");
+        if (Refused)
+          return std::move(*Refused);
         continue;
       }
       uint32_t N = Sec.Size / ES;
@@ -279,10 +298,14 @@ Error sysgc::planTables(const SectionGraph &G, LinkPlan &Plan) {
         if (It == OwnersByTable.end() || It->second.size() != N) {
           Skip("its parallel table " + L->ParallelTo +
                " is missing or has a different number of entries");
+          if (Refused)
+            return std::move(*Refused);
           continue;
         }
         if (Sec.NumRelocs) {
           Skip("a parallel table with relocations of its own");
+          if (Refused)
+            return std::move(*Refused);
           continue;
         }
         Owners = It->second;
@@ -293,6 +316,21 @@ Error sysgc::planTables(const SectionGraph &G, LinkPlan &Plan) {
                              "({2:x})",
                              O.describe(S), R.Offset, Sec.Size);
           }
+          // Entries move one by one: every relocation must be a type sysgc
+          // knows and lie inside one entry.
+          std::optional<unsigned> Len = Plan.Arch->tableRelocSize(R.Type);
+          if (!Len)
+            return makeError(
+                "{0}: relocation {1} at offset {2:x} is not a type sysgc "
+                "knows in a {3} entry; refusing to split the table",
+                O.describe(S), Plan.Arch->relocName(R.Type), R.Offset,
+                L->Section);
+          if (R.Offset % ES + *Len > ES)
+            return makeError("{0}: relocation {1} at offset {2:x} straddles "
+                             "two {3}-byte entries; refusing to split the "
+                             "table",
+                             O.describe(S), Plan.Arch->relocName(R.Type),
+                             R.Offset, ES);
           if (R.Offset % ES != L->OwnerOffset)
             continue;
           const ElfSymbol &Sym = O.Symbols[R.Symbol];

@@ -252,6 +252,57 @@ TEST(Plan, UnknownTableThatPinsARemovedSyscallIsAnError) {
   ASSERT_FALSE(Q->Warnings.empty());
 }
 
+// Plan against KernelYaml with Find replaced by Repl; the error text.
+static std::string planError(const std::string &Find, const std::string &Repl,
+                             bool Lenient = false) {
+  std::string Yaml = KernelYaml;
+  size_t At = Yaml.find(Find);
+  EXPECT_NE(At, std::string::npos) << Find;
+  Yaml.replace(At, Find.size(), Repl);
+  Fixture F(Yaml);
+  auto A = Allowlist::parse("read\n", "a", F.Arch);
+  PlanOptions O;
+  O.UnknownTablesAreErrors = !Lenient;
+  auto P = planLink(*F.G, F.Arch, *A, O);
+  if (P)
+    return "";
+  return toString(P.takeError());
+}
+
+TEST(Plan, TableRelocationTypesSysgcDoesNotKnowAreRefused) {
+  std::string Msg =
+      planError("{ Offset: 4, Symbol: __x64_sys_read, Type: R_X86_64_PC32, "
+                "Addend: 8 }",
+                "{ Offset: 4, Symbol: __x64_sys_read, Type: R_X86_64_GOTPCREL, "
+                "Addend: 8 }");
+  EXPECT_NE(Msg.find("kernel.o:(__ex_table): relocation R_X86_64_GOTPCREL at "
+                     "offset 0x4 is not a type sysgc knows"),
+            std::string::npos)
+      << Msg;
+  // An 8-byte address at offset 8 runs into the next 12-byte entry.
+  Msg = planError("{ Offset: 4, Symbol: __x64_sys_read, Type: R_X86_64_PC32, "
+                  "Addend: 8 }",
+                  "{ Offset: 8, Symbol: __x64_sys_read, Type: R_X86_64_64 }");
+  EXPECT_NE(Msg.find("straddles two 12-byte entries"), std::string::npos)
+      << Msg;
+}
+
+TEST(Plan, TableLayoutsSysgcDoesNotKnowAreRefused) {
+  // 20 bytes of __ex_table: not a whole number of 12-byte entries.
+  std::string Find = "  - Name: __ex_table\n    Type: SHT_PROGBITS\n"
+                     "    Flags: [ SHF_ALLOC ]\n    AddressAlign: 4\n"
+                     "    Size: 24\n";
+  std::string Repl = Find;
+  Repl.replace(Repl.find("24"), 2, "20");
+  std::string Msg = planError(Find, Repl);
+  EXPECT_NE(Msg.find("kernel.o:(__ex_table): not the __ex_table layout sysgc "
+                     "knows: size 20 is not a multiple of the 12-byte entry"),
+            std::string::npos)
+      << Msg;
+  // --sysgc-unknown-tables=warn leaves it whole instead.
+  EXPECT_EQ(planError(Find, Repl, /*Lenient=*/true), "");
+}
+
 TEST(Plan, EntryRegexOverride) {
   Fixture F;
   auto A = Allowlist::parse("read\n", "a", F.Arch);

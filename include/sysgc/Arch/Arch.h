@@ -109,6 +109,15 @@ public:
   }
   /// Relocation types that only hold a constant or a size (no reference).
   virtual bool isNoneReloc(uint32_t Type) const { return Type == 0; }
+  /// The bytes a relocation of this type patches when it sits in a table
+  /// entry, or nullopt for a type sysgc does not expect there (its tables
+  /// hold absolute and PC-relative addresses only: anything else is refused
+  /// rather than guessed at).
+  virtual std::optional<unsigned> tableRelocSize(uint32_t Type) const {
+    return std::nullopt;
+  }
+  /// The printable name of a relocation type of this machine.
+  std::string relocName(uint32_t Type) const;
 };
 
 /// The architecture of ELF machine Machine, or null if sysgc does not know it.

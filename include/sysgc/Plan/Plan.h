@@ -172,6 +172,10 @@ struct LinkPlan {
 
 /// Find the dispatch sites of Arch in G, or an empty list if this link has
 /// none (not a kernel link).
+/// A syscall entry point (a global "__x64_sys_*" function) this link
+/// defines, if any: a link that has them is a kernel, dispatch or not.
+std::optional<std::string> findSyscallEntry(const SectionGraph &G,
+                                            const ArchInfo &Arch);
 std::vector<DispatchSite> findDispatch(const SectionGraph &G,
                                        const ArchInfo &Arch,
                                        const PlanOptions &Opts,
@@ -182,7 +186,8 @@ llvm::Error planDispatch(const SectionGraph &G, const Allowlist &Allow,
                          const PlanOptions &Opts, LinkPlan &Plan);
 
 /// Split the back-reference tables Arch knows into per-owner pieces.
-llvm::Error planTables(const SectionGraph &G, LinkPlan &Plan);
+llvm::Error planTables(const SectionGraph &G, const PlanOptions &Opts,
+                       LinkPlan &Plan);
 
 /// Split the snippet code sections Arch knows (x86 .altinstr_aux) into
 /// pieces owned by the one function that branches into each snippet.
