@@ -31,16 +31,39 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/ADT/StringSwitch.h"
 #include <chrono>
+#include <csignal>
+#include <unistd.h>
 #include <set>
 
 using namespace sysgc;
 using namespace llvm;
 
 namespace {
+/// For the failure-safety tests only: SYSGC_TEST_CRASH_AT=PHASE[:SIGNAL]
+/// (KILL by default, or TERM, INT, PIPE, HUP) sends the signal to this
+/// process as phase PHASE begins ("rename" is the final rename).
+void crashPointForTesting(StringRef Phase) {
+  static const char *At = getenv("SYSGC_TEST_CRASH_AT");
+  if (!At)
+    return;
+  auto [Where, Sig] = StringRef(At).split(':');
+  if (Where != Phase)
+    return;
+  int Signo = StringSwitch<int>(Sig)
+                  .Case("TERM", SIGTERM)
+                  .Case("INT", SIGINT)
+                  .Case("PIPE", SIGPIPE)
+                  .Case("HUP", SIGHUP)
+                  .Default(SIGKILL);
+  ::kill(::getpid(), Signo);
+}
+
 class PhaseTimer {
 public:
   void phase(StringRef Name) {
+    crashPointForTesting(Name);
     auto Now = std::chrono::steady_clock::now();
     if (!Current.empty())
       Timings.push_back(
@@ -56,34 +79,35 @@ private:
   std::chrono::steady_clock::time_point Start;
 };
 
-/// Files sysgc-ld created; removed on destruction and on signals.
+/// Files sysgc-ld created, all next to the output and named after it
+/// ("OUT.sysgc-tmp.PID.*": same file system, so the final rename is atomic,
+/// and recognisable, so a run killed with SIGKILL is cleaned up by the next
+/// one); removed on destruction and on signals.
 class TempFiles {
 public:
   ~TempFiles() {
     if (Keep) {
-      if (!Dir.empty())
-        errs() << "sysgc-ld: kept temporary files in " << Dir << "\n";
+      for (const std::string &F : Files)
+        errs() << "sysgc-ld: kept temporary file " << F << "\n";
       return;
     }
     for (const std::string &F : Files)
       sys::fs::remove(F);
-    if (!Dir.empty())
-      sys::fs::remove_directories(Dir);
   }
-  Error makeDir() {
-    SmallString<128> P;
-    if (std::error_code EC = sys::fs::createUniqueDirectory("sysgc-ld", P))
-      return makeError("cannot create a temporary directory: {0}",
-                       EC.message());
-    Dir = P.str().str();
-    sys::RemoveFileOnSignal(Dir);
-    return Error::success();
+  /// A new private path "OUT.sysgc-tmp.PID.Suffix", removed on signals.
+  std::string create(StringRef Output, const Twine &Suffix) {
+    std::string P = (tempPathFor(Output) + "." + Suffix).str();
+    Files.push_back(P);
+    sys::RemoveFileOnSignal(P);
+    return P;
   }
-  void add(const std::string &F) {
-    Files.push_back(F);
-    sys::RemoveFileOnSignal(F);
+  /// Output's own temporary, "OUT.sysgc-tmp.PID".
+  std::string createForOutput(StringRef Output) {
+    std::string P = tempPathFor(Output);
+    Files.push_back(P);
+    sys::RemoveFileOnSignal(P);
+    return P;
   }
-  std::string Dir;
   std::vector<std::string> Files;
   bool Keep = false;
 };
@@ -168,6 +192,20 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
         return makeError("--sysgc-dispatch: none of {0} is defined in this "
                          "link (output {1})",
                          join(Opts.Dispatch, ", "), Cmd.Output);
+      // Syscall entries without a dispatch sysgc knows: a kernel whose
+      // dispatch is spelled differently. Never pass it through unshrunk.
+      if (Opts.Allow)
+        if (std::optional<std::string> Entry = findSyscallEntry(G, Arch)) {
+          std::vector<std::string> Known;
+          for (const AbiInfo &A : Arch.Abis)
+            for (StringRef D : A.DispatchSymbols)
+              Known.push_back((A.Name + ":" + D).str());
+          return makeError(
+              "{0}: this link defines syscall entry points ({1}, ...) but "
+              "none of the dispatch symbols sysgc knows for {2} ({3}); name "
+              "the dispatch with --sysgc-dispatch=[ABI:]SYMBOL",
+              Cmd.Output, *Entry, Arch.Name, join(Known, ", "));
+        }
       return -1; // not a kernel link
     }
   }
@@ -201,30 +239,31 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
     Plan = std::move(*PlanOrErr);
   }
 
+  // Warnings are printed whatever --sysgc-quiet says, as lld's are.
+  for (const std::string &W : Plan.Warnings)
+    errs() << "sysgc-ld: warning: " << W << "\n";
+
   Timer.phase("rewrite");
-  if (Error E = Temps.makeDir())
-    return std::move(E);
   Temps.Keep = Opts.KeepTemps;
+  std::string CacheDir =
+      !Opts.CacheDir.empty()
+          ? Opts.CacheDir
+          : (sys::path::parent_path(Cmd.Output).empty()
+                 ? std::string(".sysgc-cache")
+                 : (sys::path::parent_path(Cmd.Output) + "/.sysgc-cache").str());
+  // What a killed run left behind (never a live run's files).
+  {
+    std::vector<std::string> Dirs = {sys::path::parent_path(Cmd.Output).str()};
+    if (CacheDir != "off")
+      Dirs.push_back(CacheDir);
+    if (Opts.Report)
+      Dirs.push_back(sys::path::parent_path(*Opts.Report).str());
+    removeStaleTemps(Dirs);
+  }
   // Per object: its edits, and where the rewritten copy went.
-  std::vector<ObjectEdits> Edits(In.Objects.size());
-  for (uint32_t F = 0; F < In.Objects.size(); ++F)
-    Edits[F].Retargets = Plan.retargetsOf(F);
-  for (const TableSplit &S : Plan.Splits)
-    Edits[S.File].Splits.push_back(&S);
-  for (const RangeSplit &S : Plan.RangeSplits)
-    Edits[S.File].RangeSplits.push_back(&S);
-  for (int N = Plan.Retain.find_first(); N != -1; N = Plan.Retain.find_next(N))
-    Edits[G.fileOf(N)].Retain.push_back(G.secOf(N));
-  for (auto &[N, Name] : Plan.Renames)
-    Edits[G.fileOf(N)].Renames.push_back({G.secOf(N), Name});
+  std::vector<ObjectEdits> Edits = editsFromPlan(G, Plan);
   std::vector<std::string> NewPath(In.Objects.size());
-  RewriteCache Cache(Opts.CacheDir.empty()
-                         ? (sys::path::parent_path(Cmd.Output).empty()
-                                ? std::string(".sysgc-cache")
-                                : (sys::path::parent_path(Cmd.Output) +
-                                   "/.sysgc-cache")
-                                      .str())
-                         : Opts.CacheDir);
+  RewriteCache Cache(CacheDir);
   for (uint32_t F = 0; F < In.Objects.size(); ++F) {
     if (Edits[F].empty() || !G.isLinked(F))
       continue;
@@ -249,10 +288,9 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
                                                ? In.Objects[F].MemberName
                                                : In.Objects[F].Name)
                            .str();
-    NewPath[F] = (Temps.Dir + "/" + Twine(F) + "-" + Base).str();
+    NewPath[F] = Temps.create(Cmd.Output, Twine(F) + "-" + Base);
     if (Error E = writeFile(NewPath[F], *DataOrErr))
       return std::move(E);
-    Temps.add(NewPath[F]);
   }
 
   // The new command line: changed inputs replaced, GC on, output private.
@@ -276,13 +314,12 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
           if (Info.K == InputFileInfo::ThinArchive) {
             NewPath[F] = In.Objects[F].MemberName;
           } else {
-            NewPath[F] = (Temps.Dir + "/" + Twine(F) + "-" +
-                          sys::path::filename(In.Objects[F].MemberName))
-                             .str();
+            NewPath[F] = Temps.create(
+                Cmd.Output,
+                Twine(F) + "-" + sys::path::filename(In.Objects[F].MemberName));
             StringRef B = In.Objects[F].Elf->Buffer.getBuffer();
             if (Error E = writeFile(NewPath[F], ArrayRef<char>(B.data(), B.size())))
               return std::move(E);
-            Temps.add(NewPath[F]);
           }
         }
         Paths.push_back(NewPath[F]);
@@ -303,13 +340,11 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
         M.MemberName = sys::path::filename(In.Objects[F].MemberName);
         Members.push_back(std::move(M));
       }
-      std::string Ar = (Temps.Dir + "/" + Twine(I) + "-" +
-                        sys::path::filename(LI.Path))
-                           .str();
+      std::string Ar =
+          Temps.create(Cmd.Output, Twine(I) + "-" + sys::path::filename(LI.Path));
       if (Error E = writeArchive(Ar, Members, SymtabWritingMode::NormalSymtab,
                                  object::Archive::K_GNU, true, false))
         return withContext(std::move(E), Ar);
-      Temps.add(Ar);
       Paths.push_back(Ar);
     }
     Replace[LI.ArgIndex] = Paths;
@@ -324,9 +359,7 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
     else
       Args.insert(Args.end(), It->second.begin(), It->second.end());
   }
-  std::string TmpOut =
-      (Cmd.Output + ".sysgc-tmp." + Twine(sys::Process::getProcessId())).str();
-  Temps.add(TmpOut);
+  std::string TmpOut = Temps.createForOutput(Cmd.Output);
   if (Plan.Mode == GcMode::Retain && !NormalizeOnly)
     Args.push_back("--gc-sections");
   Args.push_back("-o");
@@ -376,6 +409,7 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
       return std::move(E);
   }
   OutBuf->reset();
+  crashPointForTesting("rename");
   if (std::error_code EC = sys::fs::rename(TmpOut, Cmd.Output))
     return makeError("{0}: cannot rename {1} into place: {2}", Cmd.Output,
                      TmpOut, EC.message());
@@ -414,7 +448,17 @@ int Pipeline::run(ArrayRef<const char *> Argv) {
   return *RC;
 }
 
+// A closed pipe on stdout/stderr (make's output piped to head, an aborted
+// CI log) kills with SIGPIPE, for which LLVM installs no clean-up: remove
+// the temporaries first, then die of the signal as before.
+static void onSigPipe(int Sig) {
+  sys::RunInterruptHandlers();
+  ::signal(Sig, SIG_DFL);
+  ::raise(Sig);
+}
+
 int sysgc::sysgcLdMain(ArrayRef<const char *> Argv) {
+  ::signal(SIGPIPE, onSigPipe);
   initLld();
   Pipeline P;
   return P.run(Argv);

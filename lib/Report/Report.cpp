@@ -246,8 +246,6 @@ void sysgc::printSummary(const ReportData &D, raw_ostream &OS) {
                 Removed.size(), Down);
   for (auto &[Name, Bytes] : removedBytesByOutputSection(*D.Graph, P))
     OS << formatv("  {0,-24} -{1}\n", Name, Bytes);
-  for (const std::string &W : P.Warnings)
-    OS << "sysgc-ld: warning: " << W << "\n";
   for (const std::string &N : D.Verify.Notes)
     OS << "sysgc-ld: note: " << N << "\n";
 }

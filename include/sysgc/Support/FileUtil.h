@@ -10,6 +10,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
+#include <string>
 
 namespace sysgc {
 
@@ -20,6 +21,16 @@ llvm::Error writeFile(llvm::StringRef Path, llvm::ArrayRef<char> Data);
 /// temporary is removed on failure and on signals.
 llvm::Error writeFileAtomically(llvm::StringRef Path,
                                 llvm::ArrayRef<char> Data);
+
+/// The temporary name for Path: "Path.sysgc-tmp.PID". Everything sysgc
+/// writes on the way to a final name is called so (lld's own temporary
+/// appends to it).
+std::string tempPathFor(llvm::StringRef Path);
+
+/// Remove what a killed sysgc left behind (SIGKILL leaves no chance to
+/// clean up): files in Dirs named "*.sysgc-tmp.PID*" whose PID is no longer
+/// a running process. Files of live processes are never touched.
+void removeStaleTemps(llvm::ArrayRef<std::string> Dirs);
 
 } // namespace sysgc
 
