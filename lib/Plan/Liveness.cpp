@@ -22,10 +22,6 @@ using namespace sysgc;
 using namespace llvm;
 
 namespace {
-struct PieceRef {
-  uint32_t Split, Piece;
-};
-
 /// A split section as the marker sees it: its edges bucketed by entry (a
 /// table entry, or a snippet range plus one "outside every range" bucket),
 /// which entries each owner's piece holds, and which stay behind.
@@ -67,9 +63,34 @@ public:
         V.Pieces.push_back({G.node(S.File, P.Owner), P.Ranges});
       V.Remainder = {Outside};
     }
-    for (uint32_t I = 0; I < Views.size(); ++I)
-      for (uint32_t P = 0; P < Views[I].Pieces.size(); ++P)
-        Pieces[Views[I].Pieces[P].first].push_back({I, P});
+    // Every piece's edges, gathered once into one flat array, and the
+    // pieces of each owner node as CSR: visiting a node's pieces is then
+    // a linear scan (pieces without references, the parallel tables', are
+    // left out).
+    std::vector<std::pair<NodeId, uint32_t>> OwnerPiece; // (owner, piece)
+    for (uint32_t I = 0; I < Views.size(); ++I) {
+      const SplitView &V = Views[I];
+      for (const auto &[Owner, Entries] : V.Pieces) {
+        uint32_t Begin = PieceEdges.size();
+        for (uint32_t En : Entries)
+          for (uint32_t J = V.Begin[En]; J < V.Begin[En + 1]; ++J)
+            PieceEdges.push_back({V.Node, V.Edges[J]});
+        if (PieceEdges.size() == Begin)
+          continue;
+        OwnerPiece.push_back({Owner, uint32_t(PieceBegin.size())});
+        PieceBegin.push_back(Begin);
+      }
+    }
+    PieceBegin.push_back(PieceEdges.size());
+    NodePieceBegin.assign(G.numNodes() + 1, 0);
+    for (auto &[Owner, P] : OwnerPiece)
+      ++NodePieceBegin[Owner + 1];
+    for (NodeId N = 0; N < G.numNodes(); ++N)
+      NodePieceBegin[N + 1] += NodePieceBegin[N];
+    NodePieces.resize(OwnerPiece.size());
+    std::vector<uint32_t> Fill(NodePieceBegin.begin(), NodePieceBegin.end() - 1);
+    for (auto &[Owner, P] : OwnerPiece)
+      NodePieces[Fill[Owner]++] = P;
   }
 
   /// Mark everything reachable from Roots into Mark; record the first
@@ -109,14 +130,11 @@ public:
           if (!FileCut || !(*FileCut)[E.Reloc])
             Enqueue(E.To, N, E.Reloc);
       }
-      auto It = Pieces.find(N);
-      if (It == Pieces.end())
-        continue;
-      for (PieceRef P : It->second) {
-        const SplitView &V = Views[P.Split];
-        forEntries(P.Split, V.Pieces[P.Piece].second, [&](const GraphEdge &E) {
-          Enqueue(E.To, V.Node, E.Reloc);
-        });
+      for (uint32_t I = NodePieceBegin[N]; I < NodePieceBegin[N + 1]; ++I) {
+        uint32_t P = NodePieces[I];
+        for (uint32_t J = PieceBegin[P]; J < PieceBegin[P + 1]; ++J)
+          Enqueue(PieceEdges[J].Edge.To, PieceEdges[J].From,
+                  PieceEdges[J].Edge.Reloc);
       }
     }
   }
@@ -163,7 +181,15 @@ private:
   std::vector<BitVector> Cut;
   std::vector<bool> IsSplit;
   DenseMap<NodeId, uint32_t> SplitOf;
-  DenseMap<NodeId, std::vector<PieceRef>> Pieces;
+  /// A piece's reference: the split section it is in, and the edge.
+  struct PieceEdge {
+    NodeId From;
+    GraphEdge Edge;
+  };
+  std::vector<PieceEdge> PieceEdges;
+  std::vector<uint32_t> PieceBegin;     // CSR over pieces into PieceEdges
+  std::vector<uint32_t> NodePieceBegin; // CSR over owner nodes
+  std::vector<uint32_t> NodePieces;     // piece indices
 };
 
 // "func (file:(section))" for a reference from section N at offset Off.

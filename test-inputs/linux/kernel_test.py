@@ -87,7 +87,9 @@ class Kernel(unittest.TestCase):
 
     def relink(self, build, variant, env_extra):
         """Redo the vmlinux links (all kallsyms passes) and bzImage."""
-        os.remove(os.path.join(build, "vmlinux"))
+        # (absent if an earlier run was killed mid-relink)
+        if os.path.exists(os.path.join(build, "vmlinux")):
+            os.remove(os.path.join(build, "vmlinux"))
         env = dict(os.environ, **env_extra)
         for k in ("SYSGC_ALLOW", "SYSGC_REPORT", "SYSGC_NORMALIZE_SECTIONS"):
             if k not in env_extra:

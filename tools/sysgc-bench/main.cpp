@@ -374,10 +374,12 @@ int main(int argc, const char **argv) {
     {
       std::error_code EC;
       raw_fd_ostream OS(Allow, EC);
-      // The synthetic entries are __x64_sys_sN; give them real names via a
-      // regex: slot N is the syscall numbered N.
+      // The synthetic entries carry the real x86-64 entry names: a small
+      // allowlist with what any userspace needs to boot.
       for (const char *N : {"read", "write", "open", "close", "stat", "fstat",
-                            "lstat", "poll", "lseek", "mmap"})
+                            "lstat", "poll", "lseek", "mmap", "openat",
+                            "execve", "exit_group", "clone", "wait4",
+                            "rt_sigreturn"})
         OS << N << "\n";
     }
     for (StringRef SizeStr : Sizes) {
