@@ -376,7 +376,8 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
   if (!OutBuf)
     return makeError("{0}: cannot read lld's output: {1}", TmpOut,
                      OutBuf.getError().message());
-  auto OutElf = ElfObject::create((*OutBuf)->getMemBufferRef(), Cmd.Output);
+  auto OutElf = ElfObject::create((*OutBuf)->getMemBufferRef(), Cmd.Output,
+                                  /*WithRelocs=*/false);
   if (!OutElf)
     return OutElf.takeError();
   if (NormalizeOnly) {

@@ -32,7 +32,7 @@ StringRef ElfObject::relocName(uint32_t Type) const {
 }
 
 template <class ELFT>
-static Error readElf(ElfObject &O) {
+static Error readElf(ElfObject &O, bool WithRelocs) {
   using Elf_Shdr = typename ELFT::Shdr;
   auto FileOrErr = ELFFile<ELFT>::create(O.Buffer.getBuffer());
   if (!FileOrErr)
@@ -145,6 +145,19 @@ static Error readElf(ElfObject &O) {
 
   // Relocations, grouped by the section they apply to.
   bool SawRel = false, SawRela = false;
+  if (!WithRelocs)
+    return Error::success();
+  {
+    // One allocation: the sizes claimed, bounded by the file's.
+    uint64_t Claimed = 0;
+    for (const Elf_Shdr &H : Shdrs)
+      if (H.sh_type == ELF::SHT_REL || H.sh_type == ELF::SHT_RELA)
+        Claimed += std::min<uint64_t>(H.sh_size, O.Buffer.getBufferSize()) /
+                   (H.sh_type == ELF::SHT_RELA ? sizeof(typename ELFT::Rela)
+                                               : sizeof(typename ELFT::Rel));
+    O.Relocs.reserve(std::min<uint64_t>(Claimed, O.Buffer.getBufferSize() /
+                                                     sizeof(typename ELFT::Rel)));
+  }
   for (size_t I = 0; I < Shdrs.size(); ++I) {
     const Elf_Shdr &H = Shdrs[I];
     if (H.sh_type != ELF::SHT_REL && H.sh_type != ELF::SHT_RELA)
@@ -202,7 +215,8 @@ static Error readElf(ElfObject &O) {
 }
 
 Expected<std::unique_ptr<ElfObject>>
-ElfObject::create(MemoryBufferRef Buffer, std::string Name) {
+ElfObject::create(MemoryBufferRef Buffer, std::string Name,
+                  bool WithRelocs) {
   auto O = std::make_unique<ElfObject>();
   O->Name = std::move(Name);
   O->Buffer = Buffer;
@@ -217,9 +231,11 @@ ElfObject::create(MemoryBufferRef Buffer, std::string Name) {
   O->IsLittleEndian = Data == ELF::ELFDATA2LSB;
   Error E = Error::success();
   if (O->Is64)
-    E = O->IsLittleEndian ? readElf<ELF64LE>(*O) : readElf<ELF64BE>(*O);
+    E = O->IsLittleEndian ? readElf<ELF64LE>(*O, WithRelocs)
+                          : readElf<ELF64BE>(*O, WithRelocs);
   else
-    E = O->IsLittleEndian ? readElf<ELF32LE>(*O) : readElf<ELF32BE>(*O);
+    E = O->IsLittleEndian ? readElf<ELF32LE>(*O, WithRelocs)
+                          : readElf<ELF32BE>(*O, WithRelocs);
   if (E)
     return withContext(std::move(E), O->Name);
   return std::move(O);

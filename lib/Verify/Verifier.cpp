@@ -31,27 +31,40 @@ using namespace sysgc;
 using namespace llvm;
 
 namespace {
+/// The output's symbols sysgc asks about by name (the dispatch, the entries,
+/// sys_ni_syscall), found in one pass; the by-address index, for messages
+/// only, is built on first use.
 struct OutputSymbols {
+  const ElfObject &O;
   StringMap<const ElfSymbol *> ByName;
-  DenseMap<uint64_t, std::vector<const ElfSymbol *>> ByAddr;
+  mutable DenseMap<uint64_t, std::vector<const ElfSymbol *>> ByAddr;
 
-  explicit OutputSymbols(const ElfObject &O) {
+  OutputSymbols(const ElfObject &O, ArrayRef<StringRef> Wanted) : O(O) {
+    for (StringRef N : Wanted)
+      ByName.try_emplace(N, nullptr);
     for (const ElfSymbol &S : O.Symbols) {
       if (!S.inSection() || S.Name.empty() || S.Type == ELF::STT_SECTION)
         continue;
-      auto [It, New] = ByName.try_emplace(S.Name, &S);
-      if (!New && It->second->Binding == ELF::STB_LOCAL &&
-          S.Binding != ELF::STB_LOCAL)
+      auto It = ByName.find(S.Name);
+      if (It == ByName.end())
+        continue;
+      // The first definition, unless a global one follows a local one.
+      if (!It->second || (It->second->Binding == ELF::STB_LOCAL &&
+                          S.Binding != ELF::STB_LOCAL))
         It->second = &S;
-      if (S.Type == ELF::STT_FUNC || S.Type == ELF::STT_NOTYPE)
-        ByAddr[S.Value].push_back(&S);
     }
   }
   const ElfSymbol *get(StringRef N) const {
     auto It = ByName.find(N);
+    assert(It != ByName.end() && "a name not asked for");
     return It == ByName.end() ? nullptr : It->second;
   }
   std::string namesAt(uint64_t Addr) const {
+    if (ByAddr.empty())
+      for (const ElfSymbol &S : O.Symbols)
+        if (S.inSection() && !S.Name.empty() &&
+            (S.Type == ELF::STT_FUNC || S.Type == ELF::STT_NOTYPE))
+          ByAddr[S.Value].push_back(&S);
     auto It = ByAddr.find(Addr);
     if (It == ByAddr.end())
       return formatv("{0:x}", Addr).str();
@@ -110,8 +123,18 @@ Expected<VerifyResult> sysgc::verifyOutput(const ElfObject &Out,
                                            const SectionGraph &G,
                                            const LinkPlan &Plan) {
   VerifyResult R;
-  OutputSymbols Syms(Out);
   const ArchInfo &Arch = *Plan.Arch;
+  std::vector<StringRef> Wanted;
+  for (const DispatchSite &Site : Plan.Dispatch) {
+    Wanted.push_back(Site.Symbol);
+    Wanted.push_back(Arch.findAbi(Site.Abi)->NiEntry);
+  }
+  for (const DispatchEdge &E : Plan.DispatchEdges)
+    Wanted.push_back(E.Entry);
+  for (const SyscallStatus &S : Plan.Syscalls)
+    if (!S.Entry.empty())
+      Wanted.push_back(S.Entry);
+  OutputSymbols Syms(Out, Wanted);
 
   for (size_t SiteIdx = 0; SiteIdx < Plan.Dispatch.size(); ++SiteIdx) {
     const DispatchSite &Site = Plan.Dispatch[SiteIdx];
@@ -209,7 +232,10 @@ Expected<VerifyResult> sysgc::verifyOutput(const ElfObject &Out,
   // lld collected what the plan predicted, and nothing more (Retain mode:
   // anything else would be code the kernel may need). Compared by symbol
   // name counts, since renamed and split sections share names.
-  StringMap<std::pair<int, int>> Want; // name -> (retained, dead) defs
+  struct Count {
+    int Retained = 0, Dead = 0, Got = 0;
+  };
+  StringMap<Count> Want; // name -> definitions in the inputs and the output
   for (NodeId N = 0; N < G.numNodes(); ++N) {
     // lld collects SHF_MERGE sections piece by piece (unreferenced strings
     // and constants go even from a retained section): not checked.
@@ -227,19 +253,20 @@ Expected<VerifyResult> sysgc::verifyOutput(const ElfObject &Out,
         if (Win.File != F || Win.Sym != S)
           continue;
       }
-      auto &C = Want[O.Symbols[S].Name];
-      (Plan.Dead[N] ? C.second : C.first)++;
+      Count &C = Want[O.Symbols[S].Name];
+      (Plan.Dead[N] ? C.Dead : C.Retained)++;
     }
   }
-  StringMap<int> Have;
   for (const ElfSymbol &S : Out.Symbols)
     if (S.inSection() && S.Size && !S.Name.empty() &&
-        (S.Type == ELF::STT_FUNC || S.Type == ELF::STT_OBJECT))
-      ++Have[S.Name];
+        (S.Type == ELF::STT_FUNC || S.Type == ELF::STT_OBJECT)) {
+      auto It = Want.find(S.Name);
+      if (It != Want.end())
+        ++It->second.Got;
+    }
   std::vector<std::string> Lost;
   for (auto &E : Want) {
-    int Got = Have.lookup(E.first());
-    auto [Retained, Dead] = E.second;
+    auto [Retained, Dead, Got] = E.second;
     if (Got < Retained && Plan.Mode == GcMode::Retain)
       Lost.push_back(E.first().str());
     else if (Got > Retained && Dead)

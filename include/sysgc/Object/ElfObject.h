@@ -72,9 +72,12 @@ struct ElfReloc {
 
 class ElfObject {
 public:
-  /// Parse and validate Buffer; Name is used in every diagnostic.
+  /// Parse and validate Buffer; Name is used in every diagnostic. Without
+  /// WithRelocs the relocation sections are not read (a linked file read
+  /// for its symbols and contents).
   static llvm::Expected<std::unique_ptr<ElfObject>>
-  create(llvm::MemoryBufferRef Buffer, std::string Name);
+  create(llvm::MemoryBufferRef Buffer, std::string Name,
+         bool WithRelocs = true);
 
   std::string Name;
   llvm::MemoryBufferRef Buffer;
