@@ -17,6 +17,7 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/BinaryFormat/ELF.h"
+#include <thread>
 
 using namespace sysgc;
 using namespace llvm;
@@ -96,9 +97,10 @@ public:
   /// Mark everything reachable from Roots into Mark; record the first
   /// reference to each node in Parent if given.
   /// Nodes in Ignore are marked but their references are not followed.
+  /// Read-only: independent passes may run on separate threads.
   void run(const std::vector<NodeId> &Roots, BitVector &Mark,
            std::vector<std::pair<NodeId, uint32_t>> *Parent,
-           const BitVector *Ignore = nullptr) {
+           const BitVector *Ignore = nullptr) const {
     std::vector<NodeId> Queue;
     auto Enqueue = [&](NodeId To, NodeId From, uint32_t Reloc) {
       if (To == NoNode || Mark[To] || Plan.Discarded[To])
@@ -167,7 +169,7 @@ private:
   // The edges of split Split whose relocations fall in the given entries.
   template <class Fn>
   void forEntries(uint32_t Split, const std::vector<uint32_t> &Entries,
-                  Fn Visit) {
+                  Fn Visit) const {
     const SplitView &V = Views[Split];
     for (uint32_t En : Entries)
       for (uint32_t J = V.Begin[En]; J < V.Begin[En + 1]; ++J)
@@ -225,11 +227,22 @@ void sysgc::planLiveness(const SectionGraph &G, const PlanOptions &Opts,
   BitVector IsDispatch(N);
   for (const DispatchSite &D : Plan.Dispatch)
     IsDispatch.set(D.Node);
+  // Each node's class, looked up once.
+  enum : uint8_t { Alloc = 1, KnownTable = 2, BackRefCode = 4 };
+  std::vector<uint8_t> Class(N);
+  for (NodeId I = 0; I < N; ++I) {
+    if (!G.isAllocNode(I))
+      continue;
+    StringRef Name = G.section(I).Name;
+    Class[I] = Alloc | (Arch.findTable(Name) ? KnownTable : 0) |
+               (llvm::is_contained(Arch.BackRefCode, Name) ? BackRefCode : 0);
+  }
+  auto IsKnownTable = [&](NodeId I) { return Class[I] & KnownTable; };
+  auto IsBackRefCode = [&](NodeId I) { return Class[I] & BackRefCode; };
   // Referenced by something other than a back-reference table.
   BitVector Referenced(N);
   for (NodeId I = 0; I < N; ++I)
-    if (G.isAllocNode(I) && !Plan.Discarded[I] &&
-        !Arch.findTable(G.section(I).Name))
+    if ((Class[I] & Alloc) && !Plan.Discarded[I] && !IsKnownTable(I))
       for (const GraphEdge &E : G.edges(I))
         if (E.To != NoNode && E.To != I)
           Referenced.set(E.To);
@@ -270,22 +283,9 @@ void sysgc::planLiveness(const SectionGraph &G, const PlanOptions &Opts,
     if (NodeId R = G.sectionOf(G.lookup(Name)); R != NoNode)
       Roots.push_back(R);
 
-  BitVector Live(N);
-  std::vector<std::pair<NodeId, uint32_t>> Parent(N, {NoNode, 0});
-  M.run(Roots, Live, &Parent);
-
-  Plan.Dead = Plan.Candidate;
-  Plan.Dead.reset(Live);
-
   // Tables sysgc has no layout for: unreferenced data sections (roots only
   // because nothing can be proven about them) with references into the
   // candidates. Find the removed entries that only they keep alive.
-  auto IsKnownTable = [&](NodeId I) {
-    return Arch.findTable(G.section(I).Name) != nullptr;
-  };
-  auto IsBackRefCode = [&](NodeId I) {
-    return llvm::is_contained(Arch.BackRefCode, G.section(I).Name);
-  };
   BitVector UnknownTable(N);
   for (NodeId R : Roots) {
     const ElfSection &S = G.section(R);
@@ -298,13 +298,33 @@ void sysgc::planLiveness(const SectionGraph &G, const PlanOptions &Opts,
         break;
       }
   }
+  // The bound Dead is measured against: every back-reference ignored.
+  BitVector Ignore(N);
+  for (NodeId I = 0; I < N; ++I)
+    if ((Class[I] & Alloc) &&
+        (UnknownTable[I] || IsKnownTable(I) || IsBackRefCode(I)))
+      Ignore.set(I);
+
+  // Three independent passes over the whole graph: what is live, what
+  // would be without the unknown tables, and the ideal bound. The first
+  // runs on a thread of its own.
+  BitVector Live(N), Live2(N), IdealLive(N);
+  std::vector<std::pair<NodeId, uint32_t>> Parent(N, {NoNode, 0});
+  std::vector<NodeId> Trusted;
+  for (NodeId R : Roots)
+    if (!UnknownTable[R])
+      Trusted.push_back(R);
+  {
+    std::thread LiveThread([&] { M.run(Roots, Live, &Parent); });
+    M.run(Roots, IdealLive, nullptr, &Ignore);
+    if (UnknownTable.any())
+      M.run(Trusted, Live2, nullptr);
+    LiveThread.join();
+  }
+  Plan.Dead = Plan.Candidate;
+  Plan.Dead.reset(Live);
+
   if (UnknownTable.any()) {
-    std::vector<NodeId> Trusted;
-    for (NodeId R : Roots)
-      if (!UnknownTable[R])
-        Trusted.push_back(R);
-    BitVector Live2(N);
-    M.run(Trusted, Live2, nullptr);
     // Any candidate only they keep (a removed syscall's code, or code only
     // removed syscalls call) is pinned by them.
     for (NodeId R = 0; R < N; ++R) {
@@ -318,14 +338,6 @@ void sysgc::planLiveness(const SectionGraph &G, const PlanOptions &Opts,
     }
   }
 
-  // The bound Dead is measured against: every back-reference ignored.
-  BitVector Ignore(N);
-  for (NodeId I = 0; I < N; ++I)
-    if (G.isAllocNode(I) &&
-        (UnknownTable[I] || IsKnownTable(I) || IsBackRefCode(I)))
-      Ignore.set(I);
-  BitVector IdealLive(N);
-  M.run(Roots, IdealLive, nullptr, &Ignore);
   Plan.IdealDead = Plan.Candidate;
   Plan.IdealDead.reset(IdealLive);
 
