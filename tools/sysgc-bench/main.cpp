@@ -106,6 +106,8 @@ struct Measurement {
   long LldRss = 0, SysgcRss = 0;
   std::map<std::string, std::vector<double>> Phases;
   size_t Links = 0;
+  /// Synthetic inputs: the number of functions (0 for recorded builds).
+  unsigned Functions = 0;
 };
 
 // One "build": every link in order, lld then sysgc-ld, Runs times.
@@ -170,6 +172,33 @@ void print(const std::vector<Measurement> &Ms, raw_ostream &OS) {
                   M.SysgcRss / 1024.0,
                   M.LldRss ? double(M.SysgcRss) / M.LldRss : 0);
   }
+  // How the cost grows with the input: per 1000 functions, each size
+  // against the smallest. Linear growth keeps these near 1.
+  std::vector<const Measurement *> Synth;
+  for (const Measurement &M : Ms)
+    if (M.Functions)
+      Synth.push_back(&M);
+  if (Synth.size() > 1) {
+    OS << "\nscaling (per 1000 functions; growth = per-function cost against "
+          "the smallest input):\n"
+          "| functions | lld ms | sysgc-ld ms | time growth lld / sysgc-ld | "
+          "lld RSS KB | sysgc-ld RSS KB | RSS growth lld / sysgc-ld |\n"
+          "|---|---|---|---|---|---|---|\n";
+    const Measurement &B = *Synth.front();
+    auto Per = [](double V, unsigned N) { return V / (N / 1000.0); };
+    for (const Measurement *M : Synth) {
+      double L = Per(median(M->Lld) * 1000, M->Functions),
+             S = Per(median(M->Sysgc) * 1000, M->Functions),
+             LR = Per(M->LldRss, M->Functions), SR = Per(M->SysgcRss, M->Functions);
+      double L0 = Per(median(B.Lld) * 1000, B.Functions),
+             S0 = Per(median(B.Sysgc) * 1000, B.Functions),
+             LR0 = Per(B.LldRss, B.Functions), SR0 = Per(B.SysgcRss, B.Functions);
+      OS << formatv("| {0} | {1:f2} | {2:f2} | {3:f2} / {4:f2} | {5:f0} | "
+                    "{6:f0} | {7:f2} / {8:f2} |\n",
+                    M->Functions, L, S, L / L0, S / S0, LR, SR, LR / LR0,
+                    SR / SR0);
+    }
+  }
   OS << "\nsysgc-ld phases (median ms, per link):\n";
   for (const Measurement &M : Ms) {
     OS << "  " << M.Name << ":";
@@ -193,6 +222,7 @@ json::Value toJson(const std::vector<Measurement> &Ms) {
         {"ratio", median(M.Lld) ? median(M.Sysgc) / median(M.Lld) : 0},
         {"lld_max_rss_kb", int64_t(M.LldRss)},
         {"sysgc_max_rss_kb", int64_t(M.SysgcRss)},
+        {"functions", int64_t(M.Functions)},
         {"phases_ms", std::move(Phases)}});
   }
   return A;
@@ -407,6 +437,7 @@ int main(int argc, const char **argv) {
       Link L{Dir, {"-static", "-nostdlib", "-T", Dir + "/k.lds", Dir + "/k.o"}};
       Measurement M;
       M.Name = ("synthetic-" + SizeStr).str();
+      M.Functions = N;
       // Three links of the same input, as Kbuild's kallsyms passes.
       if (Error E = measure(M, {L, L, L}, Lld, SysgcLd,
                             {"--sysgc-allow=" + Allow}, Runs, Dir)) {
