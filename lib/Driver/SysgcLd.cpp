@@ -80,7 +80,7 @@ private:
 };
 
 /// Files sysgc-ld created, all next to the output and named after it
-/// ("OUT.sysgc-tmp.PID.*": same file system, so the final rename is atomic,
+/// ("OUT.sysgc-tmp.PID-HOST.*": same file system, so the final rename is atomic,
 /// and recognisable, so a run killed with SIGKILL is cleaned up by the next
 /// one); removed on destruction and on signals.
 class TempFiles {
@@ -94,14 +94,14 @@ public:
     for (const std::string &F : Files)
       sys::fs::remove(F);
   }
-  /// A new private path "OUT.sysgc-tmp.PID.Suffix", removed on signals.
+  /// A new private path "OUT.sysgc-tmp.PID-HOST.Suffix", removed on signals.
   std::string create(StringRef Output, const Twine &Suffix) {
     std::string P = (tempPathFor(Output) + "." + Suffix).str();
     Files.push_back(P);
     sys::RemoveFileOnSignal(P);
     return P;
   }
-  /// Output's own temporary, "OUT.sysgc-tmp.PID".
+  /// The output's own temporary, "OUT.sysgc-tmp.PID-HOST".
   std::string createForOutput(StringRef Output) {
     std::string P = tempPathFor(Output);
     Files.push_back(P);

@@ -7,9 +7,13 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Signals.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/xxhash.h"
 #include <cerrno>
+#include <cstring>
 #include <signal.h>
+#include <unistd.h>
 
 using namespace sysgc;
 using namespace llvm;
@@ -26,8 +30,23 @@ Error sysgc::writeFile(StringRef Path, ArrayRef<char> Data) {
   return Error::success();
 }
 
+// This machine, as 8 hex digits: a build directory on a shared file system
+// may hold temporaries of processes on other machines, whose PIDs mean
+// nothing here.
+static std::string hostTag() {
+  static const std::string Tag = [] {
+    char Host[256] = {0};
+    if (gethostname(Host, sizeof(Host) - 1) != 0)
+      Host[0] = 0;
+    return formatv("{0:x-8}", uint32_t(xxh3_64bits(StringRef(Host)))).str();
+  }();
+  return Tag;
+}
+
 std::string sysgc::tempPathFor(StringRef Path) {
-  return (Path + ".sysgc-tmp." + Twine(sys::Process::getProcessId())).str();
+  return (Path + ".sysgc-tmp." + Twine(sys::Process::getProcessId()) + "-" +
+          hostTag())
+      .str();
 }
 
 // Is Pid a running process (of anyone)?
@@ -35,15 +54,18 @@ static bool isAlive(long Pid) {
   return Pid > 0 && (::kill(Pid, 0) == 0 || errno == EPERM);
 }
 
-// The PID in Name after Marker ("x.sysgc-tmp.123.tmpab" -> 123), or 0.
-static long pidAfter(StringRef Name, StringRef Marker) {
-  size_t At = Name.find(Marker);
+// The PID of a temporary of this machine ("x.sysgc-tmp.123-HOSTTAG.tmpab"
+// -> 123), or 0 (not a temporary, or another machine's).
+static long tempPid(StringRef Name) {
+  size_t At = Name.find(".sysgc-tmp.");
   if (At == StringRef::npos)
     return 0;
-  StringRef Rest = Name.drop_front(At + Marker.size());
+  StringRef Rest = Name.drop_front(At + strlen(".sysgc-tmp."));
   StringRef Digits = Rest.take_while([](char C) { return isDigit(C); });
   long Pid = 0;
   if (Digits.empty() || Digits.getAsInteger(10, Pid))
+    return 0;
+  if (!Rest.drop_front(Digits.size()).starts_with("-" + hostTag()))
     return 0;
   return Pid;
 }
@@ -54,8 +76,7 @@ void sysgc::removeStaleTemps(ArrayRef<std::string> Dirs) {
   for (const std::string &Dir : Dirs)
     for (sys::fs::directory_iterator It(Dir.empty() ? "." : Dir, EC), End;
          It != End && !EC; It.increment(EC)) {
-      StringRef Name = sys::path::filename(It->path());
-      long Pid = pidAfter(Name, ".sysgc-tmp.");
+      long Pid = tempPid(sys::path::filename(It->path()));
       if (Pid && Pid != Self && !isAlive(Pid))
         sys::fs::remove(It->path());
     }

@@ -51,12 +51,19 @@ TEST(FileUtil, StaleTemporariesOfDeadProcessesOnly) {
   long Dead = deadPid();
   long Live = getppid();
   long Self = sys::Process::getProcessId();
-  std::string A = touch(Dir, "vmlinux.sysgc-tmp." + Twine(Dead));
-  std::string B = touch(Dir, "vmlinux.sysgc-tmp." + Twine(Dead) + ".tmp1a2b3c");
-  std::string C = touch(Dir, "vmlinux.sysgc-tmp." + Twine(Live));
-  std::string D = touch(Dir, "vmlinux.sysgc-tmp." + Twine(Self) + ".0-x.o");
+  // This machine's tag, as tempPathFor spells it.
+  std::string Mine = tempPathFor("x");
+  std::string Tag = Mine.substr(Mine.rfind('-'));
+  std::string A = touch(Dir, "vmlinux.sysgc-tmp." + Twine(Dead) + Tag);
+  std::string B =
+      touch(Dir, "vmlinux.sysgc-tmp." + Twine(Dead) + Tag + ".tmp1a2b3c");
+  std::string C = touch(Dir, "vmlinux.sysgc-tmp." + Twine(Live) + Tag);
+  std::string D =
+      touch(Dir, "vmlinux.sysgc-tmp." + Twine(Self) + Tag + ".0-x.o");
   std::string E = touch(Dir, "vmlinux");
   std::string F = touch(Dir, "notes.sysgc-tmp.abc");
+  // A dead PID of another machine sharing the directory.
+  std::string H = touch(Dir, "vmlinux.sysgc-tmp." + Twine(Dead) + "-00000000");
   removeStaleTemps({Dir.str().str()});
   EXPECT_FALSE(sys::fs::exists(A));
   EXPECT_FALSE(sys::fs::exists(B));
@@ -64,5 +71,6 @@ TEST(FileUtil, StaleTemporariesOfDeadProcessesOnly) {
   EXPECT_TRUE(sys::fs::exists(D)); // our own
   EXPECT_TRUE(sys::fs::exists(E));
   EXPECT_TRUE(sys::fs::exists(F)); // no PID: not ours
+  EXPECT_TRUE(sys::fs::exists(H) || Tag == "-00000000"); // not this machine's
   sys::fs::remove_directories(Dir);
 }

@@ -22,14 +22,15 @@ llvm::Error writeFile(llvm::StringRef Path, llvm::ArrayRef<char> Data);
 llvm::Error writeFileAtomically(llvm::StringRef Path,
                                 llvm::ArrayRef<char> Data);
 
-/// The temporary name for Path: "Path.sysgc-tmp.PID". Everything sysgc
-/// writes on the way to a final name is called so (lld's own temporary
-/// appends to it).
+/// The temporary name for Path: "Path.sysgc-tmp.PID-HOST" (HOST: 8 hex
+/// digits naming this machine). Everything sysgc writes on the way to a
+/// final name is called so (lld's own temporary appends to it).
 std::string tempPathFor(llvm::StringRef Path);
 
 /// Remove what a killed sysgc left behind (SIGKILL leaves no chance to
-/// clean up): files in Dirs named "*.sysgc-tmp.PID*" whose PID is no longer
-/// a running process. Files of live processes are never touched.
+/// clean up): files in Dirs named "*.sysgc-tmp.PID-HOST*" of this machine
+/// whose PID is no longer a running process. Files of live processes and
+/// of other machines (a shared build directory) are never touched.
 void removeStaleTemps(llvm::ArrayRef<std::string> Dirs);
 
 } // namespace sysgc
