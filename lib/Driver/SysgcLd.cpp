@@ -1,13 +1,13 @@
 //===- SysgcLd.cpp - The sysgc-ld pipeline --------------------------------===//
 //
-// Everything that touches the file system for a transformed link lives here:
-// a private temporary directory for rewritten objects, a temporary output
-// next to the real one (same file system, so the final rename is atomic),
-// and clean-up on every path, including signals. The output only replaces
-// the previous one after it has been verified.
+// One link, in order: read -> graph -> plan -> rewrite (LinkInputs) -> lld ->
+// verify -> report. The output is written to a temporary next to the real
+// one (TempFiles) and only replaces it, by rename, once verified.
 //
 //===----------------------------------------------------------------------===//
 #include "sysgc/Driver/SysgcLd.h"
+#include "sysgc/Driver/LinkInputs.h"
+#include "sysgc/Driver/TempFiles.h"
 #include "sysgc/Allowlist/Allowlist.h"
 #include "sysgc/Graph/SectionGraph.h"
 #include "sysgc/Input/InputSet.h"
@@ -23,7 +23,6 @@
 #include "sysgc/Verify/Verifier.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
-#include "llvm/Object/ArchiveWriter.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -77,39 +76,6 @@ public:
 private:
   std::string Current;
   std::chrono::steady_clock::time_point Start;
-};
-
-/// Files sysgc-ld created, all next to the output and named after it
-/// ("OUT.sysgc-tmp.PID-HOST.*": same file system, so the final rename is atomic,
-/// and recognisable, so a run killed with SIGKILL is cleaned up by the next
-/// one); removed on destruction and on signals.
-class TempFiles {
-public:
-  ~TempFiles() {
-    if (Keep) {
-      for (const std::string &F : Files)
-        errs() << "sysgc-ld: kept temporary file " << F << "\n";
-      return;
-    }
-    for (const std::string &F : Files)
-      sys::fs::remove(F);
-  }
-  /// A new private path "OUT.sysgc-tmp.PID-HOST.Suffix", removed on signals.
-  std::string create(StringRef Output, const Twine &Suffix) {
-    std::string P = (tempPathFor(Output) + "." + Suffix).str();
-    Files.push_back(P);
-    sys::RemoveFileOnSignal(P);
-    return P;
-  }
-  /// The output's own temporary, "OUT.sysgc-tmp.PID-HOST".
-  std::string createForOutput(StringRef Output) {
-    std::string P = tempPathFor(Output);
-    Files.push_back(P);
-    sys::RemoveFileOnSignal(P);
-    return P;
-  }
-  std::vector<std::string> Files;
-  bool Keep = false;
 };
 
 struct Pipeline {
@@ -260,105 +226,17 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
       Dirs.push_back(sys::path::parent_path(*Opts.Report).str());
     removeStaleTemps(Dirs);
   }
-  // Per object: its edits, and where the rewritten copy went.
+  // Per object: its edits; the rewritten copies; the new command line.
   std::vector<ObjectEdits> Edits = editsFromPlan(G, Plan);
-  std::vector<std::string> NewPath(In.Objects.size());
   RewriteCache Cache(CacheDir);
-  for (uint32_t F = 0; F < In.Objects.size(); ++F) {
-    if (Edits[F].empty() || !G.isLinked(F))
-      continue;
-    const ElfObject &Obj = *In.Objects[F].Elf;
-    // Kbuild links vmlinux.o up to three times (kallsyms): the same input
-    // with the same edits is written once.
-    std::string Cached = Cache.lookup(Obj, Edits[F]);
-    if (!Cached.empty()) {
-      NewPath[F] = Cached;
-      continue;
-    }
-    auto DataOrErr = writeObject(Obj, Edits[F]);
-    if (!DataOrErr)
-      return DataOrErr.takeError();
-    auto Stored = Cache.store(Obj, Edits[F], *DataOrErr);
-    if (Stored && !Stored->empty()) {
-      NewPath[F] = *Stored;
-      continue;
-    }
-    consumeError(Stored.takeError()); // no cache: a private copy will do
-    std::string Base = sys::path::filename(In.Objects[F].MemberIndex >= 0
-                                               ? In.Objects[F].MemberName
-                                               : In.Objects[F].Name)
-                           .str();
-    NewPath[F] = Temps.create(Cmd.Output, Twine(F) + "-" + Base);
-    if (Error E = writeFile(NewPath[F], *DataOrErr))
-      return std::move(E);
-  }
-
-  // The new command line: changed inputs replaced, GC on, output private.
-  std::map<size_t, std::vector<std::string>> Replace;
-  for (size_t I = 0; I < Cmd.Inputs.size(); ++I) {
-    const LinkInput &LI = Cmd.Inputs[I];
-    const InputFileInfo &Info = In.Files[I];
-    bool Changed = false;
-    for (size_t F : Info.Objects)
-      Changed |= !NewPath[F].empty();
-    if (!Changed)
-      continue;
-    std::vector<std::string> Paths;
-    if (Info.K == InputFileInfo::Object) {
-      Paths.push_back(NewPath[Info.Objects[0]]);
-    } else if (LI.WholeArchive) {
-      // --whole-archive of its members = the members themselves, in order.
-      for (size_t F : Info.Objects) {
-        if (NewPath[F].empty()) {
-          // An unchanged member: a thin one is on disk already.
-          if (Info.K == InputFileInfo::ThinArchive) {
-            NewPath[F] = In.Objects[F].MemberName;
-          } else {
-            NewPath[F] = Temps.create(
-                Cmd.Output,
-                Twine(F) + "-" + sys::path::filename(In.Objects[F].MemberName));
-            StringRef B = In.Objects[F].Elf->Buffer.getBuffer();
-            if (Error E = writeFile(NewPath[F], ArrayRef<char>(B.data(), B.size())))
-              return std::move(E);
-          }
-        }
-        Paths.push_back(NewPath[F]);
-      }
-    } else {
-      // A lazily searched archive: rebuild it with the changed members.
-      std::vector<NewArchiveMember> Members;
-      for (size_t F : Info.Objects) {
-        NewArchiveMember M;
-        if (NewPath[F].empty()) {
-          M.Buf = MemoryBuffer::getMemBuffer(In.Objects[F].Elf->Buffer, false);
-        } else {
-          auto B = MemoryBuffer::getFile(NewPath[F], false, false);
-          if (!B)
-            return makeError("{0}: {1}", NewPath[F], B.getError().message());
-          M.Buf = std::move(*B);
-        }
-        M.MemberName = sys::path::filename(In.Objects[F].MemberName);
-        Members.push_back(std::move(M));
-      }
-      std::string Ar =
-          Temps.create(Cmd.Output, Twine(I) + "-" + sys::path::filename(LI.Path));
-      if (Error E = writeArchive(Ar, Members, SymtabWritingMode::NormalSymtab,
-                                 object::Archive::K_GNU, true, false))
-        return withContext(std::move(E), Ar);
-      Paths.push_back(Ar);
-    }
-    Replace[LI.ArgIndex] = Paths;
-    for (size_t K = 1; K < LI.ArgCount; ++K)
-      Replace[LI.ArgIndex + K] = {};
-  }
-  std::vector<std::string> Args;
-  for (size_t I = 0; I < Cmd.Args.size(); ++I) {
-    auto It = Replace.find(I);
-    if (It == Replace.end())
-      Args.push_back(Cmd.Args[I]);
-    else
-      Args.insert(Args.end(), It->second.begin(), It->second.end());
-  }
+  auto NewPathOrErr = writeRewrittenObjects(G, Edits, Cache, Temps, Cmd.Output);
+  if (!NewPathOrErr)
+    return NewPathOrErr.takeError();
+  std::vector<std::string> NewPath = std::move(*NewPathOrErr);
+  auto ArgsOrErr = rewriteInputArgs(Cmd, In, NewPath, Temps);
+  if (!ArgsOrErr)
+    return ArgsOrErr.takeError();
+  std::vector<std::string> Args = std::move(*ArgsOrErr);
   std::string TmpOut = Temps.createForOutput(Cmd.Output);
   if (Plan.Mode == GcMode::Retain && !NormalizeOnly)
     Args.push_back("--gc-sections");
