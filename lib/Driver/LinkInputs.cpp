@@ -81,7 +81,8 @@ sysgc::rewriteInputArgs(const LinkCommand &Cmd, const InputSet &In,
                 Cmd.Output,
                 Twine(F) + "-" + sys::path::filename(In.Objects[F].MemberName));
             StringRef B = In.Objects[F].Elf->Buffer.getBuffer();
-            if (Error E = writeFile(NewPath[F], ArrayRef<char>(B.data(), B.size())))
+            if (Error E =
+                    writeFile(NewPath[F], ArrayRef<char>(B.data(), B.size())))
               return std::move(E);
           }
         }
@@ -103,8 +104,8 @@ sysgc::rewriteInputArgs(const LinkCommand &Cmd, const InputSet &In,
         M.MemberName = sys::path::filename(In.Objects[F].MemberName);
         Members.push_back(std::move(M));
       }
-      std::string Ar =
-          Temps.create(Cmd.Output, Twine(I) + "-" + sys::path::filename(LI.Path));
+      std::string Ar = Temps.create(
+          Cmd.Output, Twine(I) + "-" + sys::path::filename(LI.Path));
       if (Error E = writeArchive(Ar, Members, SymtabWritingMode::NormalSymtab,
                                  object::Archive::K_GNU, true, false))
         return withContext(std::move(E), Ar);

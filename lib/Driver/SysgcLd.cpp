@@ -216,7 +216,8 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
           ? Opts.CacheDir
           : (sys::path::parent_path(Cmd.Output).empty()
                  ? std::string(".sysgc-cache")
-                 : (sys::path::parent_path(Cmd.Output) + "/.sysgc-cache").str());
+                 : (sys::path::parent_path(Cmd.Output) + "/.sysgc-cache")
+                       .str());
   // What a killed run left behind (never a live run's files).
   {
     std::vector<std::string> Dirs = {sys::path::parent_path(Cmd.Output).str()};

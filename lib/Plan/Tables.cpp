@@ -231,17 +231,16 @@ Error sysgc::planTables(const SectionGraph &G, const PlanOptions &Opts,
       // A table whose layout is not the one sysgc knows: refuse (the
       // kernel's layout changed, or this is not the table sysgc thinks),
       // unless told to leave it whole, its entries roots.
-      std::optional<Error> Refused;
-      auto Skip = [&](const Twine &Why) {
+      auto Refuse = [&](const Twine &Why) -> Error {
         std::string Msg = (O.describe(S) + ": not the " + L->Section +
                            " layout sysgc knows: " + Why)
                               .str();
         if (Opts.UnknownTablesAreErrors)
-          Refused = makeError("{0} (--sysgc-unknown-tables=warn leaves it "
-                              "whole, its entries roots)",
-                              Msg);
-        else
-          Plan.Warnings.push_back(Msg + "; left whole (its entries stay roots)");
+          return makeError("{0} (--sysgc-unknown-tables=warn leaves it "
+                           "whole, its entries roots)",
+                           Msg);
+        Plan.Warnings.push_back(Msg + "; left whole (its entries stay roots)");
+        return Error::success();
       };
       // Pick the entry size that puts exactly one owner relocation in
       // every entry (the layout may have a configuration-dependent size).
@@ -266,29 +265,27 @@ Error sysgc::planTables(const SectionGraph &G, const PlanOptions &Opts,
       if (!L->ParallelTo.empty())
         ES = L->EntrySize;
       if (!ES) {
-        Skip("size " + Twine(Sec.Size) + " is not a multiple of the " +
-             Twine(L->EntrySize) + "-byte entry");
-        if (Refused)
-          return std::move(*Refused);
+        if (Error E = Refuse("size " + Twine(Sec.Size) +
+                             " is not a multiple of the " +
+                             Twine(L->EntrySize) + "-byte entry"))
+          return E;
         continue;
       }
       if (Sec.Flags & (ELF::SHF_GROUP | ELF::SHF_LINK_ORDER)) {
-        Skip("already in a group or SHF_LINK_ORDER");
-        if (Refused)
-          return std::move(*Refused);
+        if (Error E = Refuse("already in a group or SHF_LINK_ORDER"))
+          return E;
         continue;
       }
       if (Outside[S]) {
-        Skip("another section references it");
-        if (Refused)
-          return std::move(*Refused);
+        if (Error E = Refuse("another section references it"))
+          return E;
         continue;
       }
       if (Sec.Size % ES) {
-        Skip("size " + Twine(Sec.Size) + " is not a multiple of the " +
-             Twine(ES) + "-byte entry");
-        if (Refused)
-          return std::move(*Refused);
+        if (Error E = Refuse("size " + Twine(Sec.Size) +
+                             " is not a multiple of the " + Twine(ES) +
+                             "-byte entry"))
+          return E;
         continue;
       }
       uint32_t N = Sec.Size / ES;
@@ -296,16 +293,15 @@ Error sysgc::planTables(const SectionGraph &G, const PlanOptions &Opts,
       if (!L->ParallelTo.empty()) {
         auto It = OwnersByTable.find(L->ParallelTo.str());
         if (It == OwnersByTable.end() || It->second.size() != N) {
-          Skip("its parallel table " + L->ParallelTo +
-               " is missing or has a different number of entries");
-          if (Refused)
-            return std::move(*Refused);
+          if (Error E =
+                  Refuse("its parallel table " + L->ParallelTo +
+                         " is missing or has a different number of entries"))
+            return E;
           continue;
         }
         if (Sec.NumRelocs) {
-          Skip("a parallel table with relocations of its own");
-          if (Refused)
-            return std::move(*Refused);
+          if (Error E = Refuse("a parallel table with relocations of its own"))
+            return E;
           continue;
         }
         Owners = It->second;
