@@ -13,7 +13,8 @@
 //   sysgc-bench synthetic [--functions 20000,60000,200000] [--runs N]
 //       kernel-shaped inputs of growing size (function sections, calls,
 //       a dispatch table and switch, __ex_table, ORC-like tables), each
-//       linked three times as the kallsyms passes do.
+//       linked three times as the kallsyms passes do: the same kernel
+//       object with a different data-only kallsyms object each pass.
 //
 //===----------------------------------------------------------------------===//
 #include "sysgc/Arch/Arch.h"
@@ -300,8 +301,27 @@ std::string kernelAsm(unsigned NFuncs) {
   for (const std::string &Slot : Slots)
     OS << "\t.quad " << Slot << "\n";
   OS << "\t.size sys_call_table, .-sys_call_table\n";
+  // _start also reads the symbol table the kallsyms object of each pass
+  // provides, as the kernel's kallsyms code does.
   OS << "\t.section .text._start,\"ax\",@progbits\n\t.globl _start\n_start:\n"
-        "\tcall x64_sys_call\n\tleaq sys_call_table(%rip), %rax\n\tret\n";
+        "\tcall x64_sys_call\n\tleaq sys_call_table(%rip), %rax\n"
+        "\tleaq kallsyms_names(%rip), %rax\n\tret\n";
+  return S;
+}
+
+// The kallsyms object of pass Pass: data only, different in every pass
+// (pass 0 is almost empty, as Kbuild's), one reference back into the
+// kernel (kallsyms_relative_base -> _start, as to _text).
+std::string kallsymsAsm(unsigned NFuncs, unsigned Pass) {
+  std::mt19937 Rng(Pass + 1);
+  std::string S;
+  raw_string_ostream OS(S);
+  OS << "\t.section .rodata,\"a\",@progbits\n\t.globl kallsyms_names\n"
+        "\t.globl kallsyms_relative_base\n\t.balign 8\n"
+        "kallsyms_relative_base:\n\t.quad _start\nkallsyms_names:\n";
+  unsigned Words = Pass == 0 ? 4 : NFuncs * 3;
+  for (unsigned I = 0; I < Words; ++I)
+    OS << "\t.long " << (Rng() & 0x7fffffff) << "\n";
   return S;
 }
 
@@ -434,12 +454,28 @@ int main(int argc, const char **argv) {
               ".orc_unwind_ip : { KEEP(*(.orc_unwind_ip)) } "
               ".orc_unwind : { KEEP(*(.orc_unwind)) } } INSERT AFTER .rodata;\n";
       }
-      Link L{Dir, {"-static", "-nostdlib", "-T", Dir + "/k.lds", Dir + "/k.o"}};
+      // Three links, as Kbuild's kallsyms passes: the same kernel object
+      // with a different kallsyms object each time.
+      std::vector<Link> Links;
+      for (unsigned Pass = 0; Pass < 3; ++Pass) {
+        std::string Ks = Dir + "/kallsyms" + std::to_string(Pass);
+        {
+          std::error_code EC;
+          raw_fd_ostream OS(Ks + ".s", EC);
+          OS << kallsymsAsm(N, Pass);
+        }
+        if (spawn({"clang-22", "-c", Ks + ".s", "-o", Ks + ".o"}, "").Status) {
+          errs() << "sysgc-bench: cannot assemble " << Ks << ".s\n";
+          return 1;
+        }
+        Links.push_back({Dir,
+                         {"-static", "-nostdlib", "-T", Dir + "/k.lds",
+                          Dir + "/k.o", Ks + ".o"}});
+      }
       Measurement M;
       M.Name = ("synthetic-" + SizeStr).str();
       M.Functions = N;
-      // Three links of the same input, as Kbuild's kallsyms passes.
-      if (Error E = measure(M, {L, L, L}, Lld, SysgcLd,
+      if (Error E = measure(M, Links, Lld, SysgcLd,
                             {"--sysgc-allow=" + Allow}, Runs, Dir)) {
         errs() << "sysgc-bench: " << M.Name << ": " << toString(std::move(E))
                << "\n";
