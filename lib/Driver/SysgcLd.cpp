@@ -15,6 +15,7 @@
 #include "sysgc/Link/LinkCommand.h"
 #include "sysgc/Link/Lld.h"
 #include "sysgc/Plan/Plan.h"
+#include "sysgc/Plan/PlanCache.h"
 #include "sysgc/Report/Report.h"
 #include "sysgc/Rewrite/ObjectWriter.h"
 #include "sysgc/Rewrite/RewriteCache.h"
@@ -71,6 +72,8 @@ public:
     Current = Name.str();
     Start = Now;
   }
+  /// Rename the phase under way ("plan" -> "plan-reused").
+  void relabel(StringRef Name) { Current = Name.str(); }
   std::vector<std::pair<std::string, double>> Timings;
 
 private:
@@ -123,6 +126,37 @@ struct Pipeline {
 };
 
 } // namespace
+
+// The plan of G: the one a previous pass of this build made, when its key
+// matches (the kallsyms passes differ only in a data-only object), else a
+// new one, stored for the next pass. PlanPath gets the cache entry's path.
+static Expected<LinkPlan> planOrReuse(const SectionGraph &G,
+                                      const ArchInfo &Arch,
+                                      const Allowlist &Allow,
+                                      const PlanOptions &PO,
+                                      const std::string &CacheDir,
+                                      std::string &PlanPath, bool &Reused) {
+  if (CacheDir == "off")
+    return planLink(G, Arch, Allow, PO);
+  PlanPath = CacheDir + "/" + planKey(G, Arch, Allow, PO, toolHash()) + ".plan";
+  if (auto Buf = MemoryBuffer::getFile(PlanPath, false, false)) {
+    auto P = deserializePlan((*Buf)->getBuffer(), G, Arch);
+    if (P) {
+      planStatuses(G, Allow, *P);
+      Reused = true;
+      return P;
+    }
+    consumeError(P.takeError()); // damaged: plan anew, and replace it
+  }
+  auto P = planLink(G, Arch, Allow, PO);
+  if (P && cacheable(*P) && !sys::fs::create_directories(CacheDir)) {
+    std::string Data = serializePlan(*P);
+    // A cache that cannot be written is simply not used.
+    consumeError(writeFileAtomically(
+        PlanPath, ArrayRef<char>(Data.data(), Data.size())));
+  }
+  return P;
+}
 
 Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
   Timer.phase("graph");
@@ -177,6 +211,14 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
   }
   if (Opts.Record)
     record();
+  std::string CacheDir =
+      !Opts.CacheDir.empty()
+          ? Opts.CacheDir
+          : (sys::path::parent_path(Cmd.Output).empty()
+                 ? std::string(".sysgc-cache")
+                 : (sys::path::parent_path(Cmd.Output) + "/.sysgc-cache")
+                       .str());
+  std::string PlanPath;
   LinkPlan Plan;
   bool NormalizeOnly = !Opts.Allow;
   if (NormalizeOnly) {
@@ -199,10 +241,14 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
       return AllowOrErr.takeError();
     for (const std::string &W : AllowOrErr->Warnings)
       errs() << W << "\n";
-    auto PlanOrErr = planLink(G, Arch, *AllowOrErr, PO);
+    bool Reused = false;
+    auto PlanOrErr =
+        planOrReuse(G, Arch, *AllowOrErr, PO, CacheDir, PlanPath, Reused);
     if (!PlanOrErr)
       return PlanOrErr.takeError();
     Plan = std::move(*PlanOrErr);
+    if (Reused)
+      Timer.relabel("plan-reused");
   }
 
   // Warnings are printed whatever --sysgc-quiet says, as lld's are.
@@ -211,13 +257,6 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
 
   Timer.phase("rewrite");
   Temps.Keep = Opts.KeepTemps;
-  std::string CacheDir =
-      !Opts.CacheDir.empty()
-          ? Opts.CacheDir
-          : (sys::path::parent_path(Cmd.Output).empty()
-                 ? std::string(".sysgc-cache")
-                 : (sys::path::parent_path(Cmd.Output) + "/.sysgc-cache")
-                       .str());
   // What a killed run left behind (never a live run's files).
   {
     std::vector<std::string> Dirs = {sys::path::parent_path(Cmd.Output).str()};
@@ -246,6 +285,7 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
 
   Timer.phase("lld");
   int RC = runLld(Args, outs(), errs());
+  NewPath.push_back(PlanPath);
   Cache.evict(NewPath);
   if (RC != 0)
     return RC;

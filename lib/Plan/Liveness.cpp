@@ -353,7 +353,7 @@ void sysgc::planLiveness(const SectionGraph &G, const PlanOptions &Opts,
   DenseSet<NodeId> Seen;
   for (NodeId R : Removed)
     if (R != NoNode && Live[R] && Seen.insert(R).second)
-      Plan.Kept.push_back({R, whyLive(G, Plan, R)});
+      Plan.Kept.push_back({R, ""}); // explained by planStatuses
 }
 
 std::string sysgc::whyLive(const SectionGraph &G, const LinkPlan &Plan,

@@ -1,7 +1,8 @@
 //===- Planner.cpp - Put the plan together --------------------------------===//
 //
 // dispatch -> tables -> liveness, then one status line per syscall of every
-// ABI whose dispatch this link has.
+// ABI whose dispatch this link has (planStatuses, which also redoes the
+// plan's explanations on the graph at hand: a reused plan needs them anew).
 //
 //===----------------------------------------------------------------------===//
 #include "sysgc/Plan/Plan.h"
@@ -138,7 +139,18 @@ Expected<LinkPlan> sysgc::planLink(const SectionGraph &G, const ArchInfo &Arch,
     Plan.Warnings.push_back(Head + Msg);
   }
 
+  planStatuses(G, Allow, Plan);
+  return Plan;
+}
+
+void sysgc::planStatuses(const SectionGraph &G, const Allowlist &Allow,
+                         LinkPlan &Plan) {
+  const ArchInfo &Arch = *Plan.Arch;
+  // Why each removed entry that stayed is still here.
+  for (KeptReason &K : Plan.Kept)
+    K.Chain = whyLive(G, Plan, K.Node);
   // One status per syscall of each ABI that has a dispatch here.
+  Plan.Syscalls.clear();
   std::set<std::string> Abis;
   for (const DispatchSite &D : Plan.Dispatch)
     Abis.insert(D.Abi);
@@ -183,5 +195,4 @@ Expected<LinkPlan> sysgc::planLink(const SectionGraph &G, const ArchInfo &Arch,
       Plan.Syscalls.push_back(std::move(S));
     }
   }
-  return Plan;
 }

@@ -22,17 +22,6 @@
 using namespace sysgc;
 using namespace llvm;
 
-static uint64_t toolHash() {
-  static uint64_t H = [] {
-    std::string Exe = sys::fs::getMainExecutable(nullptr, (void *)&toolHash);
-    auto B = MemoryBuffer::getFile(Exe, false, false);
-    if (!B)
-      return uint64_t(0);
-    return xxh3_64bits(arrayRefFromStringRef((*B)->getBuffer()));
-  }();
-  return H;
-}
-
 RewriteCache::RewriteCache(std::string Dir, unsigned MaxEntries)
     : Dir(std::move(Dir)), MaxEntries(MaxEntries) {}
 
@@ -101,22 +90,26 @@ Expected<std::string> RewriteCache::store(const ElfObject &Obj,
 void RewriteCache::evict(const std::vector<std::string> &InUse) const {
   if (Dir == "off")
     return;
-  std::vector<std::pair<sys::TimePoint<>, std::string>> Entries;
-  std::error_code EC;
-  for (sys::fs::directory_iterator It(Dir, EC), End; It != End && !EC;
-       It.increment(EC)) {
-    if (!StringRef(It->path()).ends_with(".o") ||
-        std::find(InUse.begin(), InUse.end(), It->path()) != InUse.end())
-      continue;
-    sys::fs::file_status St;
-    if (!sys::fs::status(It->path(), St))
-      Entries.push_back({St.getLastModificationTime(), It->path()});
+  // Rewritten objects and plans, each kind bounded on its own.
+  for (StringRef Suffix : {".o", ".plan"}) {
+    std::vector<std::pair<sys::TimePoint<>, std::string>> Entries;
+    std::error_code EC;
+    for (sys::fs::directory_iterator It(Dir, EC), End; It != End && !EC;
+         It.increment(EC)) {
+      if (!StringRef(It->path()).ends_with(Suffix) ||
+          std::find(InUse.begin(), InUse.end(), It->path()) != InUse.end())
+        continue;
+      sys::fs::file_status St;
+      if (!sys::fs::status(It->path(), St))
+        Entries.push_back({St.getLastModificationTime(), It->path()});
+    }
+    // Keep the newest MaxEntries besides the ones this link used; never
+    // touch an entry younger than ten minutes (a concurrent link may be
+    // using it).
+    std::sort(Entries.begin(), Entries.end());
+    auto Young = std::chrono::system_clock::now() - std::chrono::minutes(10);
+    for (size_t I = 0; I + MaxEntries < Entries.size(); ++I)
+      if (Entries[I].first < Young)
+        sys::fs::remove(Entries[I].second);
   }
-  // Keep the newest MaxEntries besides the ones this link used; never touch
-  // an entry younger than ten minutes (a concurrent link may be using it).
-  std::sort(Entries.begin(), Entries.end());
-  auto Young = std::chrono::system_clock::now() - std::chrono::minutes(10);
-  for (size_t I = 0; I + MaxEntries < Entries.size(); ++I)
-    if (Entries[I].first < Young)
-      sys::fs::remove(Entries[I].second);
 }

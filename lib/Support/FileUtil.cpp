@@ -4,6 +4,7 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Signals.h"
@@ -97,4 +98,15 @@ Error sysgc::writeFileAtomically(StringRef Path, ArrayRef<char> Data) {
   if (EC)
     return makeError("{0}: cannot rename into place: {1}", Path, EC.message());
   return Error::success();
+}
+
+uint64_t sysgc::toolHash() {
+  static uint64_t H = [] {
+    std::string Exe = sys::fs::getMainExecutable(nullptr, (void *)&toolHash);
+    auto B = MemoryBuffer::getFile(Exe, false, false);
+    if (!B)
+      return uint64_t(0);
+    return xxh3_64bits(arrayRefFromStringRef((*B)->getBuffer()));
+  }();
+  return H;
 }

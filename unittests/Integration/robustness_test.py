@@ -341,6 +341,71 @@ class Robustness(unittest.TestCase):
         after = {p: (sha(p), os.stat(p).st_mtime_ns) for p in files}
         self.assertEqual(before, after)
 
+    # --- the plan reused across kallsyms-like passes ---------------------
+
+    def leaf(self, name, words, extra_symbol=False):
+        """A data-only object like .tmp_vmlinuxN.kallsyms.o."""
+        src = os.path.join(self.tmp, name + ".s")
+        obj = os.path.join(self.tmp, name + ".o")
+        with open(src, "w") as f:
+            f.write('\t.section .rodata.ks,"a",@progbits\n\t.globl ks_base\n'
+                    '\t.globl ks_names\n\t.balign 8\nks_base:\n\t.quad _start\n'
+                    'ks_names:\n' + "".join("\t.long %d\n" % w for w in words) +
+                    '\t.size ks_names, %d\n' % (4 * len(words)))
+            if extra_symbol:
+                f.write("\t.globl ks_extra\nks_extra:\n\t.long 0\n")
+        subprocess.run(["clang-22", "--target=x86_64-linux-gnu", "-c", src, "-o", obj],
+                       check=True)
+        return obj
+
+    def pass_link(self, d, leaf_obj, cache, out_name):
+        out = os.path.join(d, out_name)
+        rep = out + ".json"
+        r = self.link("vmlinux", out, extra=[leaf_obj, "--sysgc-cache=" + cache,
+                                             "--sysgc-report=" + rep,
+                                             "--sysgc-report-timings=yes"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(rep) as f:
+            report = json.load(f)
+        with open(out, "rb") as f:
+            data = f.read()
+        timings = report.pop("timings_ms")
+        report.pop("output")
+        return data, report, timings
+
+    def test_later_passes_reuse_the_plan(self):
+        d = self.fresh_dir("passes")
+        cache = os.path.join(d, "cache")
+        leaf0 = self.leaf("pass0", [1])
+        leaf1 = self.leaf("pass1", range(100, 400))
+        leaf2 = self.leaf("pass2", range(7, 300), extra_symbol=True)
+        _, _, t0 = self.pass_link(d, leaf0, cache, "vmlinux0")
+        self.assertIn("plan", t0)
+        # Another leaf of the same shape (other values and sizes): reused,
+        # and exactly what planning anew gives.
+        out1, rep1, t1 = self.pass_link(d, leaf1, cache, "vmlinux1")
+        self.assertIn("plan-reused", t1)
+        self.assertNotIn("plan", t1)
+        fresh1, frep1, ft1 = self.pass_link(d, leaf1, "off", "fresh1")
+        self.assertIn("plan", ft1)
+        self.assertEqual(out1, fresh1)
+        self.assertEqual(rep1, frep1)
+        # Another shape (one more symbol): planned anew.
+        _, _, t2 = self.pass_link(d, leaf2, cache, "vmlinux2")
+        self.assertIn("plan", t2)
+        # A damaged cache entry is a miss, and is replaced.
+        plans = glob.glob(os.path.join(cache, "*.plan"))
+        self.assertEqual(len(plans), 2)
+        for p in plans:
+            with open(p, "r+b") as f:
+                f.seek(40)
+                f.write(b"\xff" * 64)
+        out1b, rep1b, t1b = self.pass_link(d, leaf1, cache, "vmlinux1b")
+        self.assertIn("plan", t1b)
+        self.assertEqual(out1b, fresh1)
+        _, _, t1c = self.pass_link(d, leaf1, cache, "vmlinux1c")
+        self.assertIn("plan-reused", t1c)
+
     # --- determinism -----------------------------------------------------
 
     def test_two_build_dirs_and_environments_agree(self):

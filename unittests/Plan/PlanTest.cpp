@@ -1,5 +1,6 @@
 //===- PlanTest.cpp - dispatch, tables and liveness on a tiny kernel -------===//
 #include "sysgc/Plan/Plan.h"
+#include "sysgc/Plan/PlanCache.h"
 #include "../Support/TestObjects.h"
 #include "llvm/BinaryFormat/ELF.h"
 #include "gtest/gtest.h"
@@ -318,3 +319,83 @@ TEST(Plan, EntryRegexOverride) {
   consumeError(Bad.takeError());
 }
 } // namespace
+
+TEST(PlanCache, RoundTripIsExact) {
+  Fixture F;
+  LinkPlan P = F.plan("read\nwrite\n");
+  std::string Data = serializePlan(P);
+  auto Q = deserializePlan(Data, *F.G, F.Arch);
+  ASSERT_TRUE(bool(Q)) << toString(Q.takeError());
+  auto A = Allowlist::parse("read\nwrite\n", "allow", F.Arch);
+  ASSERT_TRUE(bool(A));
+  planStatuses(*F.G, *A, *Q);
+  EXPECT_EQ(serializePlan(*Q), Data);
+  EXPECT_EQ(Q->Dead, P.Dead);
+  EXPECT_EQ(Q->Retain, P.Retain);
+  EXPECT_EQ(Q->IdealDead, P.IdealDead);
+  ASSERT_EQ(Q->Splits.size(), P.Splits.size());
+  for (size_t I = 0; I < P.Splits.size(); ++I) {
+    ASSERT_EQ(Q->Splits[I].Pieces.size(), P.Splits[I].Pieces.size());
+    for (size_t J = 0; J < P.Splits[I].Pieces.size(); ++J)
+      EXPECT_EQ(Q->Splits[I].Pieces[J].Entries, P.Splits[I].Pieces[J].Entries);
+  }
+  ASSERT_EQ(Q->Syscalls.size(), P.Syscalls.size());
+  for (size_t I = 0; I < P.Syscalls.size(); ++I) {
+    EXPECT_EQ(Q->Syscalls[I].State, P.Syscalls[I].State);
+    EXPECT_EQ(Q->Syscalls[I].Reason, P.Syscalls[I].Reason);
+  }
+  ASSERT_EQ(Q->Kept.size(), P.Kept.size());
+  for (size_t I = 0; I < P.Kept.size(); ++I)
+    EXPECT_EQ(Q->Kept[I].Chain, P.Kept[I].Chain);
+}
+
+TEST(PlanCache, DamagedPlansAreRefusedNeverTrusted) {
+  Fixture F;
+  std::string Data = serializePlan(F.plan("read\n"));
+  // Every truncation, and a flipped byte at every position.
+  for (size_t Len = 0; Len < Data.size(); ++Len) {
+    auto Q = deserializePlan(StringRef(Data).take_front(Len), *F.G, F.Arch);
+    EXPECT_FALSE(bool(Q)) << Len;
+    if (!Q)
+      consumeError(Q.takeError());
+  }
+  size_t Refused = 0;
+  for (size_t I = 0; I < Data.size(); ++I) {
+    std::string D = Data;
+    D[I] ^= 0x80;
+    auto Q = deserializePlan(D, *F.G, F.Arch);
+    if (!Q) {
+      consumeError(Q.takeError());
+      ++Refused;
+    }
+  }
+  // Most flips land in an index, a count or a name and are caught; the
+  // rest (a bit, an address) are what a key mismatch guards against.
+  EXPECT_GT(Refused, Data.size() / 4);
+  // A plan for another graph (one more section) is refused.
+  std::string Yaml = KernelYaml;
+  Yaml.insert(Yaml.find("Sections:\n") + 10,
+              "  - { Name: .extra, Type: SHT_PROGBITS, Flags: [ SHF_ALLOC ], "
+              "Size: 4 }\n");
+  Fixture Other(Yaml);
+  auto Q = deserializePlan(Data, *Other.G, Other.Arch);
+  EXPECT_FALSE(bool(Q));
+  if (!Q)
+    consumeError(Q.takeError());
+}
+
+TEST(PlanCache, KeyFollowsCodeButNotALeafsValues) {
+  Fixture F;
+  auto A = Allowlist::parse("read\n", "allow", F.Arch);
+  ASSERT_TRUE(bool(A));
+  PlanOptions O;
+  std::string K1 = planKey(*F.G, F.Arch, *A, O, 1);
+  EXPECT_EQ(K1, planKey(*F.G, F.Arch, *A, O, 1));
+  EXPECT_NE(K1, planKey(*F.G, F.Arch, *A, O, 2)); // another tool
+  auto B = Allowlist::parse("read\nwrite\n", "allow", F.Arch);
+  EXPECT_NE(K1, planKey(*F.G, F.Arch, *B, O, 1)); // another allowlist
+  O.Mode = GcMode::Collect;
+  EXPECT_NE(K1, planKey(*F.G, F.Arch, *A, O, 1)); // another mode
+  // The kernel object has code: it is a core object, never a leaf.
+  EXPECT_FALSE(isLeafObject(*F.G, F.Arch, 0));
+}

@@ -29,6 +29,8 @@ public:
   llvm::Error add(llvm::StringRef Pattern);
   bool match(llvm::StringRef SectionName) const;
   bool empty() const { return Globs.empty(); }
+  /// The patterns, in the order added.
+  const std::deque<std::string> &patterns() const { return Texts; }
 
 private:
   // GlobPattern keeps a StringRef to its text: the matcher owns the text.

@@ -214,6 +214,11 @@ llvm::Expected<LinkPlan> planLink(const SectionGraph &G, const ArchInfo &Arch,
                                   const Allowlist &Allow,
                                   const PlanOptions &Opts);
 
+/// The last step of planLink: every syscall's status, and the reasons
+/// removed entries stayed (Kept chains), from Plan's liveness on G.
+void planStatuses(const SectionGraph &G, const Allowlist &Allow,
+                  LinkPlan &Plan);
+
 llvm::StringRef toString(SyscallState S);
 
 } // namespace sysgc

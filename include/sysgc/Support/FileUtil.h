@@ -10,6 +10,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
+#include <cstdint>
 #include <string>
 
 namespace sysgc {
@@ -32,6 +33,10 @@ std::string tempPathFor(llvm::StringRef Path);
 /// whose PID is no longer a running process. Files of live processes and
 /// of other machines (a shared build directory) are never touched.
 void removeStaleTemps(llvm::ArrayRef<std::string> Dirs);
+
+/// A hash of the running executable's bytes: caches keyed by it never
+/// serve a rebuilt tool the entries of an older one.
+uint64_t toolHash();
 
 } // namespace sysgc
 
