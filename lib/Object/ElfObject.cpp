@@ -7,6 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "sysgc/Object/ElfObject.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/xxhash.h"
 #include "sysgc/Support/Error.h"
 #include "llvm/Object/ELF.h"
 #include "llvm/Object/ELFTypes.h"
@@ -25,6 +27,12 @@ std::string ElfObject::describe(uint32_t Sec) const {
   if (Sec < Sections.size())
     return Name + ":(" + Sections[Sec].Name.str() + ")";
   return Name + ":(section #" + std::to_string(Sec) + ")";
+}
+
+uint64_t ElfObject::contentHash() const {
+  if (!ContentHash)
+    ContentHash = xxh3_64bits(arrayRefFromStringRef(Buffer.getBuffer()));
+  return *ContentHash;
 }
 
 StringRef ElfObject::relocName(uint32_t Type) const {

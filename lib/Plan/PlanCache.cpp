@@ -87,7 +87,7 @@ std::string sysgc::planKey(const SectionGraph &G, const ArchInfo &Arch,
     } else {
       OS << "core " << G.inputs().Objects[F].Name << " "
          << O.Buffer.getBufferSize() << " "
-         << xxh3_64bits(arrayRefFromStringRef(O.Buffer.getBuffer())) << "\n";
+         << O.contentHash() << "\n";
     }
   }
   XXH128_hash_t H = xxh3_128bits(arrayRefFromStringRef(S));

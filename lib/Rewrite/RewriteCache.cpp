@@ -30,7 +30,7 @@ std::string RewriteCache::key(const ElfObject &Obj,
   std::string S;
   raw_string_ostream OS(S);
   OS << "sysgc-rewrite-1|" << toolHash() << "|"
-     << xxh3_64bits(arrayRefFromStringRef(Obj.Buffer.getBuffer())) << "|";
+     << Obj.contentHash() << "|";
   for (auto &[R, N] : E.Retargets)
     OS << "t" << R << ":" << N << ";";
   for (const TableSplit *T : E.Splits) {

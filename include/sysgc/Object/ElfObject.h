@@ -16,6 +16,7 @@
 #include "llvm/Support/Error.h"
 #include "llvm/Support/MemoryBufferRef.h"
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,9 @@ public:
 
   std::string Name;
   llvm::MemoryBufferRef Buffer;
+  /// xxh3 of Buffer's bytes, computed once (the plan and rewrite caches key
+  /// on it; vmlinux.o is tens of megabytes).
+  uint64_t contentHash() const;
   bool Is64 = true;
   bool IsLittleEndian = true;
   uint16_t Machine = 0;
@@ -104,6 +108,9 @@ public:
   std::string describe(uint32_t Sec) const;
   /// Relocation type name ("R_X86_64_PLT32").
   llvm::StringRef relocName(uint32_t Type) const;
+
+private:
+  mutable std::optional<uint64_t> ContentHash;
 };
 
 /// True if Buffer starts like an ELF file.
