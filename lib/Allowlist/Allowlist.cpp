@@ -90,11 +90,11 @@ static const CriticalGroup BootCritical[] = {
 // 32-bit programs), unless no ABI has anything: then the first is checked.
 void Allowlist::warnBootCritical(Allowlist &L, StringRef FileName,
                                  const ArchInfo &Arch) {
+  bool AnyUsed = false;
+  for (auto &[Abi, Nrs] : L.ByAbi)
+    AnyUsed |= !Nrs.empty();
   for (size_t I = 0; I < Arch.Abis.size(); ++I) {
     const AbiInfo &A = Arch.Abis[I];
-    bool AnyUsed = false;
-    for (auto &[Abi, Nrs] : L.ByAbi)
-      AnyUsed |= !Nrs.empty();
     if (L.allowed(A.Name).empty() && (AnyUsed || I != 0))
       continue;
     for (const CriticalGroup &Gr : BootCritical) {

@@ -290,6 +290,19 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
   if (RC != 0)
     return RC;
 
+  auto RenameIntoPlace = [&]() -> Error {
+    if (std::error_code EC = sys::fs::rename(TmpOut, Cmd.Output))
+      return makeError("{0}: cannot rename {1} into place: {2}", Cmd.Output,
+                       TmpOut, EC.message());
+    return Error::success();
+  };
+  // Only sections were renamed: nothing to verify.
+  if (NormalizeOnly) {
+    if (Error E = RenameIntoPlace())
+      return std::move(E);
+    return 0;
+  }
+
   Timer.phase("verify");
   auto OutBuf = MemoryBuffer::getFile(TmpOut, false, false);
   if (!OutBuf)
@@ -299,13 +312,6 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
                                   /*WithRelocs=*/false);
   if (!OutElf)
     return OutElf.takeError();
-  if (NormalizeOnly) {
-    OutBuf->reset();
-    if (std::error_code EC = sys::fs::rename(TmpOut, Cmd.Output))
-      return makeError("{0}: cannot rename {1} into place: {2}", Cmd.Output,
-                       TmpOut, EC.message());
-    return 0;
-  }
   auto VerifyOrErr = verifyOutput(**OutElf, G, Plan);
   if (!VerifyOrErr)
     return withContext(VerifyOrErr.takeError(), "verification failed");
@@ -330,9 +336,8 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
   }
   OutBuf->reset();
   crashPointForTesting("rename");
-  if (std::error_code EC = sys::fs::rename(TmpOut, Cmd.Output))
-    return makeError("{0}: cannot rename {1} into place: {2}", Cmd.Output,
-                     TmpOut, EC.message());
+  if (Error E = RenameIntoPlace())
+    return std::move(E);
   if (!Opts.Quiet) {
     printSummary(RD, errs());
     if (Opts.Report)
