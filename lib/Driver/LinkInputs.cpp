@@ -28,26 +28,18 @@ sysgc::writeRewrittenObjects(const SectionGraph &G,
     const ElfObject &Obj = *In.Objects[F].Elf;
     // Kbuild links vmlinux.o up to three times (kallsyms): the same input
     // with the same edits is written once.
-    std::string Cached = Cache.lookup(Obj, Edits[F]);
-    if (!Cached.empty()) {
-      NewPath[F] = Cached;
+    auto Cached = Cache.getOrWrite(Obj, Edits[F]);
+    if (Cached && !Cached->empty()) {
+      NewPath[F] = *Cached;
       continue;
     }
-    auto DataOrErr = writeObject(Obj, Edits[F]);
-    if (!DataOrErr)
-      return DataOrErr.takeError();
-    auto Stored = Cache.store(Obj, Edits[F], *DataOrErr);
-    if (Stored && !Stored->empty()) {
-      NewPath[F] = *Stored;
-      continue;
-    }
-    consumeError(Stored.takeError()); // no cache: a private copy will do
+    consumeError(Cached.takeError()); // no cache: a private copy will do
     std::string Base = sys::path::filename(In.Objects[F].MemberIndex >= 0
                                                ? In.Objects[F].MemberName
                                                : In.Objects[F].Name)
                            .str();
     NewPath[F] = Temps.create(Output, Twine(F) + "-" + Base);
-    if (Error E = writeFile(NewPath[F], *DataOrErr))
+    if (Error E = writeObjectFile(Obj, Edits[F], NewPath[F]))
       return std::move(E);
   }
 

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "sysgc/Rewrite/ObjectWriter.h"
 #include "sysgc/Support/Error.h"
+#include "sysgc/Support/FileUtil.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
@@ -33,9 +34,8 @@ struct OutSection {
   uint64_t AddrAlign = 0;
   uint64_t EntSize = 0;
   uint64_t Size = 0;      // for NOBITS
-  ArrayRef<uint8_t> Data; // borrowed, or points into Owned
-  std::vector<uint8_t> Owned;
-  std::vector<ElfReloc> Relocs; // when re-encoded
+  ArrayRef<uint8_t> Data; // borrowed, or in the writer's own storage
+  MutableArrayRef<ElfReloc> Relocs; // when re-encoded (then Data is unused)
   bool EncodeRelocs = false;
 
   /// A new section with this one's header and no contents.
@@ -62,8 +62,16 @@ template <class ELFT> class Writer {
 public:
   Writer(const ElfObject &O, const ObjectEdits &E) : O(O), E(E) {}
 
-  Expected<std::vector<char>> run() {
+  Error run(OutputAllocator Alloc) {
     Syms = O.Symbols;
+    // Pieces are appended: reserve for them (and their relocation
+    // sections) once.
+    size_t Pieces = 0;
+    for (const TableSplit *S : E.Splits)
+      Pieces += 2 * S->Pieces.size();
+    for (const RangeSplit *S : E.RangeSplits)
+      Pieces += 2 * S->Pieces.size();
+    Secs.reserve(O.Sections.size() + Pieces + 1);
     Secs.resize(O.Sections.size());
     for (uint32_t I = 1; I < O.Sections.size(); ++I) {
       const ElfSection &S = O.Sections[I];
@@ -79,14 +87,14 @@ public:
       X.Data = S.Contents;
     }
     if (Error Err = retarget())
-      return std::move(Err);
+      return Err;
     // Before the tables: the references they hold into split code change.
     for (const RangeSplit *S : E.RangeSplits)
       if (Error Err = splitRanges(*S))
-        return std::move(Err);
+        return Err;
     for (const TableSplit *S : E.Splits)
       if (Error Err = split(*S))
-        return std::move(Err);
+        return Err;
     for (uint32_t I : E.Retain) {
       if (I == 0 || I >= O.Sections.size())
         return makeError("{0}: cannot retain section #{1}", O.Name, I);
@@ -98,8 +106,8 @@ public:
       Secs[I].Name = sectionNameOffset(Name);
     }
     if (Error Err = finishSymbols())
-      return std::move(Err);
-    return serialise();
+      return Err;
+    return serialise(Alloc);
   }
 
 private:
@@ -165,16 +173,19 @@ private:
     return Off;
   }
 
-  std::vector<ElfReloc> &editableRelocs(uint32_t Target) {
+  MutableArrayRef<ElfReloc> editableRelocs(uint32_t Target) {
     uint32_t RS = O.Sections[Target].RelocSection;
     OutSection &X = Secs[RS];
     if (!X.EncodeRelocs) {
       auto R = O.relocsOf(Target);
-      X.Relocs.assign(R.begin(), R.end());
+      X.Relocs = RelocStore.emplace_back(R.begin(), R.end());
       X.EncodeRelocs = true;
     }
     return X.Relocs;
   }
+
+  // Storage that lives as long as the writer (a deque: never moves).
+  std::vector<uint8_t> &ownBytes() { return ByteStore.emplace_back(); }
 
   Error retarget() {
     if (E.Retargets.empty())
@@ -185,7 +196,7 @@ private:
       if (Reloc >= O.Relocs.size())
         return makeError("{0}: no relocation #{1}", O.Name, Reloc);
       uint32_t Target = relocTarget(Reloc);
-      std::vector<ElfReloc> &Rs = editableRelocs(Target);
+      MutableArrayRef<ElfReloc> Rs = editableRelocs(Target);
       Rs[Reloc - O.Sections[Target].FirstReloc].Symbol = symbolNamed(Name);
     }
     return Error::success();
@@ -200,9 +211,13 @@ private:
     uint32_t N = S.Size / ES;
     // Where each entry goes: (output section, entry position there).
     std::vector<std::pair<uint32_t, uint32_t>> Dest(N, {~0u, 0});
-    auto Place = [&](uint32_t Sec, const std::vector<uint32_t> &Entries,
-                     std::vector<uint8_t> &Data) -> Error {
-      Data.reserve(Entries.size() * ES);
+    // Every entry lands once, so all of them fit in one block of the
+    // table's size; each output section gets a slice of it.
+    std::vector<uint8_t> &Block = ownBytes();
+    Block.reserve(S.Size);
+    auto Place = [&](uint32_t Sec, const std::vector<uint32_t> &Entries)
+        -> Error {
+      size_t Start = Block.size();
       for (uint32_t I = 0; I < Entries.size(); ++I) {
         uint32_t En = Entries[I];
         if (En >= N || Dest[En].first != ~0u)
@@ -210,18 +225,15 @@ private:
                            O.describe(T.Sec), En);
         Dest[En] = {Sec, I};
         auto Bytes = S.Contents.slice(uint64_t(En) * ES, ES);
-        Data.insert(Data.end(), Bytes.begin(), Bytes.end());
+        Block.insert(Block.end(), Bytes.begin(), Bytes.end());
       }
+      Secs[Sec].Data = ArrayRef<uint8_t>(Block).slice(Start);
+      Secs[Sec].Size = Secs[Sec].Data.size();
       return Error::success();
     };
 
-    {
-      OutSection &Orig = Secs[T.Sec];
-      if (Error Err = Place(T.Sec, T.Remainder, Orig.Owned))
-        return Err;
-      Orig.Data = Orig.Owned;
-      Orig.Size = Orig.Owned.size();
-    }
+    if (Error Err = Place(T.Sec, T.Remainder))
+      return Err;
     // Secs grows below: refer to sections by index only.
     std::vector<uint32_t> PieceIndex;
     for (const TablePiece &P : T.Pieces) {
@@ -230,10 +242,8 @@ private:
                          P.Owner);
       uint32_t Index = addPiece(T.Sec, P.Owner);
       PieceIndex.push_back(Index);
-      if (Error Err = Place(Index, P.Entries, Secs[Index].Owned))
+      if (Error Err = Place(Index, P.Entries))
         return Err;
-      Secs[Index].Data = Secs[Index].Owned;
-      Secs[Index].Size = Secs[Index].Owned.size();
     }
     for (uint32_t En = 0; En < N; ++En)
       if (Dest[En].first == ~0u)
@@ -281,31 +291,55 @@ private:
     const ElfSection &S = O.Sections[Sec];
     if (!S.RelocSection)
       return Error::success();
-    const OutSection &OrigRel = Secs[S.RelocSection];
-    std::vector<ElfReloc> All =
-        OrigRel.EncodeRelocs
-            ? OrigRel.Relocs
-            : std::vector<ElfReloc>(O.relocsOf(Sec).begin(),
-                                    O.relocsOf(Sec).end());
-    DenseMap<uint32_t, std::vector<ElfReloc>> BySec;
-    for (ElfReloc R : All) {
-      if (R.Offset >= S.Size)
+    ArrayRef<ElfReloc> All = Secs[S.RelocSection].EncodeRelocs
+                                 ? ArrayRef<ElfReloc>(Secs[S.RelocSection].Relocs)
+                                 : O.relocsOf(Sec);
+    // Group g: Sec itself (0) or NewSecs[g - 1]. A stable counting sort by
+    // group keeps each group's relocations in their original order.
+    DenseMap<uint32_t, uint32_t> GroupOf;
+    GroupOf[Sec] = 0;
+    for (uint32_t I = 0; I < NewSecs.size(); ++I)
+      GroupOf[NewSecs[I]] = I + 1;
+    std::vector<uint32_t> Group(All.size());
+    std::vector<uint64_t> NewOff(All.size());
+    std::vector<uint32_t> Start(NewSecs.size() + 2, 0);
+    for (size_t I = 0; I < All.size(); ++I) {
+      if (All[I].Offset >= S.Size)
         return makeError("{0}: relocation at {1:x} is past the end",
-                         O.describe(Sec), R.Offset);
-      auto [To, Off] = Dest(R.Offset);
-      R.Offset = Off;
-      BySec[To].push_back(R);
+                         O.describe(Sec), All[I].Offset);
+      auto [To, Off] = Dest(All[I].Offset);
+      auto It = GroupOf.find(To);
+      if (It == GroupOf.end())
+        return makeError("{0}: relocation at {1:x} moves to no piece",
+                         O.describe(Sec), All[I].Offset);
+      Group[I] = It->second;
+      NewOff[I] = Off;
+      ++Start[It->second + 1];
     }
-    Secs[S.RelocSection].Relocs = BySec.lookup(Sec);
+    for (size_t G = 1; G < Start.size(); ++G)
+      Start[G] += Start[G - 1];
+    std::vector<ElfReloc> &Sorted = RelocStore.emplace_back(All.size());
+    {
+      std::vector<uint32_t> Next(Start.begin(), Start.end() - 1);
+      for (size_t I = 0; I < All.size(); ++I) {
+        ElfReloc &R = Sorted[Next[Group[I]]++];
+        R = All[I];
+        R.Offset = NewOff[I];
+      }
+    }
+    auto Slice = [&](uint32_t G) {
+      return MutableArrayRef<ElfReloc>(Sorted).slice(Start[G],
+                                                     Start[G + 1] - Start[G]);
+    };
+    Secs[S.RelocSection].Relocs = Slice(0);
     Secs[S.RelocSection].EncodeRelocs = true;
-    for (uint32_t P : NewSecs) {
-      auto It = BySec.find(P);
-      if (It == BySec.end())
+    for (uint32_t I = 0; I < NewSecs.size(); ++I) {
+      if (Start[I + 2] == Start[I + 1])
         continue;
       OutSection R = Secs[S.RelocSection].headerOnly();
-      R.Info = P;
+      R.Info = NewSecs[I];
       R.EncodeRelocs = true;
-      R.Relocs = std::move(It->second);
+      R.Relocs = Slice(I + 1);
       Secs.push_back(std::move(R));
     }
     return Error::success();
@@ -329,7 +363,7 @@ private:
         return makeError("{0}: bad owner section #{1}", O.describe(RS.Sec),
                          P.Owner);
       uint32_t Index = addPiece(RS.Sec, P.Owner);
-      std::vector<uint8_t> &Piece = Secs[Index].Owned;
+      std::vector<uint8_t> &Piece = ownBytes();
       for (uint32_t R : P.Ranges) {
         if (R >= NR || PieceOfRange[R] != ~0u)
           return makeError("{0}: snippet #{1} placed twice",
@@ -364,7 +398,7 @@ private:
       return {RS.Sec, Off - Before[It - RS.Ranges.begin()]};
     };
     {
-      std::vector<uint8_t> Rest;
+      std::vector<uint8_t> &Rest = ownBytes();
       uint64_t Pos = 0;
       for (uint32_t I = 0; I < NR; ++I) {
         if (PieceOfRange[I] == ~0u)
@@ -374,9 +408,8 @@ private:
         Pos = RS.Ranges[I].second;
       }
       Rest.insert(Rest.end(), S.Contents.begin() + Pos, S.Contents.end());
-      Secs[RS.Sec].Owned = std::move(Rest);
-      Secs[RS.Sec].Data = Secs[RS.Sec].Owned;
-      Secs[RS.Sec].Size = Secs[RS.Sec].Owned.size();
+      Secs[RS.Sec].Data = Rest;
+      Secs[RS.Sec].Size = Rest.size();
     }
 
     // The references into the section, before anything else moves.
@@ -472,8 +505,10 @@ private:
     // Re-encode the symbol table (cheap next to relocations, and it is
     // where shndx and new symbols land).
     OutSection &ST = Secs[O.SymtabIndex];
-    ST.Owned.resize(Syms.size() * sizeof(Sym));
-    std::vector<uint8_t> Shndx(NeedShndx ? Syms.size() * 4 : 0);
+    std::vector<uint8_t> &STBytes = ownBytes();
+    STBytes.resize(Syms.size() * sizeof(Sym));
+    std::vector<uint8_t> &Shndx = ownBytes();
+    Shndx.resize(NeedShndx ? Syms.size() * 4 : 0);
     for (size_t I = 0; I < Syms.size(); ++I) {
       const ElfSymbol &S = Syms[I];
       Sym Out;
@@ -491,14 +526,13 @@ private:
         W = X ? Real : 0;
         memcpy(&Shndx[I * 4], &W, 4);
       }
-      memcpy(&ST.Owned[I * sizeof(Sym)], &Out, sizeof(Sym));
+      memcpy(&STBytes[I * sizeof(Sym)], &Out, sizeof(Sym));
     }
-    ST.Data = ST.Owned;
-    ST.Size = ST.Owned.size();
+    ST.Data = STBytes;
+    ST.Size = STBytes.size();
     if (NeedShndx) {
-      Secs[ShndxIndex].Owned = std::move(Shndx);
-      Secs[ShndxIndex].Data = Secs[ShndxIndex].Owned;
-      Secs[ShndxIndex].Size = Secs[ShndxIndex].Owned.size();
+      Secs[ShndxIndex].Data = Shndx;
+      Secs[ShndxIndex].Size = Shndx.size();
     }
     if (!ExtraStrings.empty()) {
       uint32_t StrIdx = O.Sections[O.SymtabIndex].Link;
@@ -508,10 +542,21 @@ private:
     return Error::success();
   }
 
-  void encodeRelocs(OutSection &X) {
+  size_t relocEntrySize(const OutSection &X) const {
+    return X.Type == ELF::SHT_RELA ? sizeof(Rela) : sizeof(Rel);
+  }
+
+  // The bytes of section X in the output.
+  uint64_t fileSize(const OutSection &X) const {
+    if (X.Type == ELF::SHT_NOBITS)
+      return 0;
+    return X.EncodeRelocs ? X.Relocs.size() * relocEntrySize(X)
+                          : X.Data.size();
+  }
+
+  void encodeRelocs(const OutSection &X, char *To) const {
     bool IsRela = X.Type == ELF::SHT_RELA;
-    size_t Ent = IsRela ? sizeof(Rela) : sizeof(Rel);
-    X.Owned.assign(X.Relocs.size() * Ent, 0);
+    size_t Ent = relocEntrySize(X);
     for (size_t I = 0; I < X.Relocs.size(); ++I) {
       const ElfReloc &R = X.Relocs[I];
       if (IsRela) {
@@ -519,22 +564,19 @@ private:
         Out.r_offset = R.Offset;
         Out.setSymbolAndType(R.Symbol, R.Type, false);
         Out.r_addend = R.Addend;
-        memcpy(&X.Owned[I * Ent], &Out, Ent);
+        memcpy(To + I * Ent, &Out, Ent);
       } else {
         Rel Out;
         Out.r_offset = R.Offset;
         Out.setSymbolAndType(R.Symbol, R.Type, false);
-        memcpy(&X.Owned[I * Ent], &Out, Ent);
+        memcpy(To + I * Ent, &Out, Ent);
       }
     }
-    X.Data = X.Owned;
-    X.Size = X.Owned.size();
   }
 
-  Expected<std::vector<char>> serialise() {
-    for (OutSection &X : Secs)
-      if (X.EncodeRelocs)
-        encodeRelocs(X);
+  // Every byte of the output is written here (headers, padding, contents),
+  // so the buffer Alloc gives need not be zeroed: a fresh file mapping is.
+  Error serialise(OutputAllocator Alloc) {
     uint64_t NumSecs = Secs.size();
     std::vector<uint64_t> Offsets(NumSecs, 0);
     uint64_t Off = sizeof(Ehdr);
@@ -543,14 +585,30 @@ private:
       uint64_t Align = std::max<uint64_t>(1, std::min<uint64_t>(X.AddrAlign, 64));
       Off = alignTo(Off, Align);
       Offsets[I] = Off;
-      if (X.Type != ELF::SHT_NOBITS)
-        Off += X.Data.size();
+      Off += fileSize(X);
     }
     Off = alignTo(Off, sizeof(typename ELFT::uint));
     uint64_t ShOff = Off;
     uint64_t Total = ShOff + NumSecs * sizeof(Shdr);
 
-    std::vector<char> Out(Total, 0);
+    auto BufOrErr = Alloc(Total);
+    if (!BufOrErr)
+      return BufOrErr.takeError();
+    MutableArrayRef<char> Out = *BufOrErr;
+    if (Out.size() != Total)
+      return makeError("{0}: output buffer of {1} bytes, {2} needed", O.Name,
+                       Out.size(), Total);
+    // Padding between sections and after the last one.
+    uint64_t End = sizeof(Ehdr);
+    for (uint64_t I = 1; I < NumSecs; ++I) {
+      if (Secs[I].Type == ELF::SHT_NOBITS)
+        continue;
+      if (Offsets[I] > End)
+        memset(&Out[End], 0, Offsets[I] - End);
+      End = std::max(End, Offsets[I] + fileSize(Secs[I]));
+    }
+    if (ShOff > End)
+      memset(&Out[End], 0, ShOff - End);
     Ehdr H;
     memcpy(&H, O.Buffer.getBufferStart(), sizeof(Ehdr));
     H.e_shoff = ShOff;
@@ -561,9 +619,15 @@ private:
     H.e_shstrndx = O.ShStrIndex >= ELF::SHN_LORESERVE ? uint16_t(ELF::SHN_XINDEX)
                                                     : uint16_t(O.ShStrIndex);
     memcpy(Out.data(), &H, sizeof(Ehdr));
-    for (uint64_t I = 1; I < NumSecs; ++I)
-      if (Secs[I].Type != ELF::SHT_NOBITS && !Secs[I].Data.empty())
-        memcpy(&Out[Offsets[I]], Secs[I].Data.data(), Secs[I].Data.size());
+    for (uint64_t I = 1; I < NumSecs; ++I) {
+      const OutSection &X = Secs[I];
+      if (X.Type == ELF::SHT_NOBITS)
+        continue;
+      if (X.EncodeRelocs)
+        encodeRelocs(X, &Out[Offsets[I]]);
+      else if (!X.Data.empty())
+        memcpy(&Out[Offsets[I]], X.Data.data(), X.Data.size());
+    }
     for (uint64_t I = 0; I < NumSecs; ++I) {
       Shdr S;
       memset(&S, 0, sizeof(S));
@@ -578,7 +642,7 @@ private:
         S.sh_type = X.Type;
         S.sh_flags = X.Flags;
         S.sh_offset = Offsets[I];
-        S.sh_size = X.Type == ELF::SHT_NOBITS ? X.Size : X.Data.size();
+        S.sh_size = X.Type == ELF::SHT_NOBITS ? X.Size : fileSize(X);
         S.sh_link = X.Link;
         S.sh_info = X.Info;
         S.sh_addralign = X.AddrAlign;
@@ -586,7 +650,7 @@ private:
       }
       memcpy(&Out[ShOff + I * sizeof(Shdr)], &S, sizeof(Shdr));
     }
-    return Out;
+    return Error::success();
   }
 
   const ElfObject &O;
@@ -599,23 +663,52 @@ private:
   StringMap<uint32_t> NewSymbolIndex;
   StringMap<uint32_t> NameOffsets;
   std::deque<std::string> NewNames;
+  std::deque<std::vector<uint8_t>> ByteStore;
+  std::deque<std::vector<ElfReloc>> RelocStore;
 };
 } // namespace
 
-Expected<std::vector<char>> sysgc::writeObject(const ElfObject &O,
-                                               const ObjectEdits &E) {
+Error sysgc::writeObject(const ElfObject &O, const ObjectEdits &E,
+                         OutputAllocator Alloc) {
   if (!O.isRelocatable())
     return makeError("{0}: only relocatable objects can be rewritten", O.Name);
-  Expected<std::vector<char>> R = std::vector<char>();
-  if (O.Is64)
-    R = O.IsLittleEndian ? Writer<ELF64LE>(O, E).run()
-                         : Writer<ELF64BE>(O, E).run();
-  else
-    R = O.IsLittleEndian ? Writer<ELF32LE>(O, E).run()
-                         : Writer<ELF32BE>(O, E).run();
-  if (!R)
-    return withContext(R.takeError(), "rewriting " + O.Name);
-  return R;
+  auto Run = [&]() -> Error {
+    if (O.Is64)
+      return O.IsLittleEndian ? Writer<ELF64LE>(O, E).run(Alloc)
+                              : Writer<ELF64BE>(O, E).run(Alloc);
+    return O.IsLittleEndian ? Writer<ELF32LE>(O, E).run(Alloc)
+                            : Writer<ELF32BE>(O, E).run(Alloc);
+  };
+  if (Error R = Run())
+    return withContext(std::move(R), "rewriting " + O.Name);
+  return Error::success();
+}
+
+Expected<std::vector<char>> sysgc::writeObject(const ElfObject &O,
+                                               const ObjectEdits &E) {
+  std::vector<char> Out;
+  if (Error Err = writeObject(
+          O, E, [&](uint64_t Size) -> Expected<MutableArrayRef<char>> {
+            Out.resize(Size);
+            return MutableArrayRef<char>(Out);
+          }))
+    return std::move(Err);
+  return Out;
+}
+
+Error sysgc::writeObjectFile(const ElfObject &O, const ObjectEdits &E,
+                             StringRef Path) {
+  std::optional<AtomicFileBuffer> File;
+  if (Error Err = writeObject(
+          O, E, [&](uint64_t Size) -> Expected<MutableArrayRef<char>> {
+            auto F = AtomicFileBuffer::create(Path, Size);
+            if (!F)
+              return F.takeError();
+            File.emplace(std::move(*F));
+            return File->data();
+          }))
+    return Err; // the buffer, if any, is discarded with File
+  return File->commit();
 }
 
 std::vector<ObjectEdits> sysgc::editsFromPlan(const SectionGraph &G,

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "sysgc/Rewrite/RewriteCache.h"
 #include "sysgc/Support/Error.h"
+#include "sysgc/Rewrite/ObjectWriter.h"
 #include "sysgc/Support/FileUtil.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -66,23 +67,16 @@ std::string RewriteCache::key(const ElfObject &Obj,
       .str();
 }
 
-std::string RewriteCache::lookup(const ElfObject &Obj,
-                                 const ObjectEdits &E) const {
-  if (Dir == "off")
-    return "";
-  std::string P = Dir + "/" + key(Obj, E) + ".o";
-  return sys::fs::exists(P) ? P : "";
-}
-
-Expected<std::string> RewriteCache::store(const ElfObject &Obj,
-                                          const ObjectEdits &E,
-                                          ArrayRef<char> Data) const {
+Expected<std::string> RewriteCache::getOrWrite(const ElfObject &Obj,
+                                               const ObjectEdits &E) const {
   if (Dir == "off")
     return std::string();
+  std::string P = Dir + "/" + key(Obj, E) + ".o";
+  if (sys::fs::exists(P))
+    return P;
   if (std::error_code EC = sys::fs::create_directories(Dir))
     return makeError("{0}: {1}", Dir, EC.message());
-  std::string P = Dir + "/" + key(Obj, E) + ".o";
-  if (Error Err = writeFileAtomically(P, Data))
+  if (Error Err = writeObjectFile(Obj, E, P))
     return std::move(Err);
   return P;
 }

@@ -100,6 +100,55 @@ Error sysgc::writeFileAtomically(StringRef Path, ArrayRef<char> Data) {
   return Error::success();
 }
 
+Expected<AtomicFileBuffer> AtomicFileBuffer::create(StringRef Path,
+                                                    uint64_t Size) {
+  AtomicFileBuffer F;
+  F.Path = Path.str();
+  F.Tmp = tempPathFor(Path);
+  // FileOutputBuffer writes "Tmp.tmpXXXXXXX" (removed on signals, swept
+  // after a SIGKILL as ours) and renames it to Tmp on commit.
+  sys::RemoveFileOnSignal(F.Tmp);
+  auto B = FileOutputBuffer::create(F.Tmp, Size);
+  if (!B) {
+    sys::DontRemoveFileOnSignal(F.Tmp);
+    return makeError("{0}: cannot write: {1}", Path,
+                     toString(B.takeError()));
+  }
+  F.Buf = std::move(*B);
+  return std::move(F);
+}
+
+AtomicFileBuffer::AtomicFileBuffer(AtomicFileBuffer &&Other)
+    : Path(std::move(Other.Path)), Tmp(std::move(Other.Tmp)),
+      Buf(std::move(Other.Buf)) {
+  Other.Tmp.clear();
+}
+
+AtomicFileBuffer::~AtomicFileBuffer() {
+  if (Buf)
+    Buf->discard();
+  if (!Tmp.empty()) {
+    sys::fs::remove(Tmp);
+    sys::DontRemoveFileOnSignal(Tmp);
+  }
+}
+
+MutableArrayRef<char> AtomicFileBuffer::data() {
+  return {reinterpret_cast<char *>(Buf->getBufferStart()),
+          Buf->getBufferSize()};
+}
+
+Error AtomicFileBuffer::commit() {
+  std::unique_ptr<FileOutputBuffer> B = std::move(Buf);
+  if (Error E = B->commit())
+    return makeError("{0}: write failed: {1}", Path, toString(std::move(E)));
+  if (std::error_code EC = sys::fs::rename(Tmp, Path))
+    return makeError("{0}: cannot rename into place: {1}", Path, EC.message());
+  sys::DontRemoveFileOnSignal(Tmp);
+  Tmp.clear();
+  return Error::success();
+}
+
 uint64_t sysgc::toolHash() {
   static uint64_t H = [] {
     std::string Exe = sys::fs::getMainExecutable(nullptr, (void *)&toolHash);

@@ -1,7 +1,9 @@
 //===- FileUtilTest.cpp - atomic writes and stale temporaries -------------===//
 #include "sysgc/Support/FileUtil.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "gtest/gtest.h"
@@ -72,5 +74,49 @@ TEST(FileUtil, StaleTemporariesOfDeadProcessesOnly) {
   EXPECT_TRUE(sys::fs::exists(E));
   EXPECT_TRUE(sys::fs::exists(F)); // no PID: not ours
   EXPECT_TRUE(sys::fs::exists(H) || Tag == "-00000000"); // not this machine's
+  sys::fs::remove_directories(Dir);
+}
+
+// Every entry of Dir, sorted.
+static std::vector<std::string> listDir(StringRef Dir) {
+  std::vector<std::string> Out;
+  std::error_code EC;
+  for (sys::fs::directory_iterator It(Dir, EC), End; It != End && !EC;
+       It.increment(EC))
+    Out.push_back(sys::path::filename(It->path()).str());
+  llvm::sort(Out);
+  return Out;
+}
+
+TEST(FileUtil, AtomicFileBufferAppearsOnlyOnCommit) {
+  SmallString<128> Dir;
+  ASSERT_FALSE(sys::fs::createUniqueDirectory("sysgc-fu", Dir));
+  std::string P = (Dir + "/obj.o").str();
+  {
+    auto F = AtomicFileBuffer::create(P, 5);
+    ASSERT_TRUE(bool(F)) << toString(F.takeError());
+    memcpy(F->data().data(), "hello", 5);
+    EXPECT_FALSE(sys::fs::exists(P)); // not before commit
+    ASSERT_FALSE(bool(F->commit()));
+  }
+  EXPECT_EQ(listDir(Dir), std::vector<std::string>{"obj.o"});
+  auto B = MemoryBuffer::getFile(P);
+  ASSERT_TRUE(bool(B));
+  EXPECT_EQ((*B)->getBuffer(), "hello");
+  // Dropped without a commit: the previous file stays, nothing is left.
+  {
+    auto F = AtomicFileBuffer::create(P, 3);
+    ASSERT_TRUE(bool(F));
+    memcpy(F->data().data(), "bye", 3);
+    auto Moved = std::move(*F);
+  }
+  EXPECT_EQ(listDir(Dir), std::vector<std::string>{"obj.o"});
+  B = MemoryBuffer::getFile(P);
+  ASSERT_TRUE(bool(B));
+  EXPECT_EQ((*B)->getBuffer(), "hello");
+  // A directory that does not exist: an error naming the path.
+  auto Bad = AtomicFileBuffer::create((Dir + "/no/such/obj.o").str(), 3);
+  ASSERT_FALSE(bool(Bad));
+  EXPECT_NE(toString(Bad.takeError()).find("no/such/obj.o"), std::string::npos);
   sys::fs::remove_directories(Dir);
 }

@@ -13,6 +13,7 @@
 
 #include "sysgc/Object/ElfObject.h"
 #include "sysgc/Plan/Plan.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/Error.h"
 #include <string>
 #include <vector>
@@ -40,9 +41,24 @@ struct ObjectEdits {
 std::vector<ObjectEdits> editsFromPlan(const SectionGraph &G,
                                        const LinkPlan &Plan);
 
-/// Serialise O with Edits applied.
+/// Gives the buffer for an output of Size bytes, once its layout is known.
+/// The writer writes every byte of it (the buffer need not be zeroed).
+using OutputAllocator = llvm::function_ref<
+    llvm::Expected<llvm::MutableArrayRef<char>>(uint64_t Size)>;
+
+/// Serialise O with Edits applied into the buffer Alloc gives.
+llvm::Error writeObject(const ElfObject &O, const ObjectEdits &Edits,
+                        OutputAllocator Alloc);
+
+/// Serialise O with Edits applied, in memory.
 llvm::Expected<std::vector<char>> writeObject(const ElfObject &O,
                                               const ObjectEdits &Edits);
+
+/// Serialise O with Edits applied to Path, atomically, straight into a
+/// mapping of the new file (a kernel's vmlinux.o is tens of MB: no copy of
+/// it is made in memory).
+llvm::Error writeObjectFile(const ElfObject &O, const ObjectEdits &Edits,
+                            llvm::StringRef Path);
 
 } // namespace sysgc
 

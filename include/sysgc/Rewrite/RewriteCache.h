@@ -23,12 +23,10 @@ public:
   /// Dir "off" disables the cache.
   explicit RewriteCache(std::string Dir, unsigned MaxEntries = 32);
 
-  /// The cached file for (Obj, Edits), or "".
-  std::string lookup(const ElfObject &Obj, const ObjectEdits &Edits) const;
-  /// Store Data; returns its path, or "" when the cache is off.
-  llvm::Expected<std::string> store(const ElfObject &Obj,
-                                    const ObjectEdits &Edits,
-                                    llvm::ArrayRef<char> Data) const;
+  /// The cached file of Obj rewritten with Edits, written first if the
+  /// cache has none; "" when the cache is off.
+  llvm::Expected<std::string> getOrWrite(const ElfObject &Obj,
+                                         const ObjectEdits &Edits) const;
 
   /// Remove the oldest entries beyond the bound, never those in InUse.
   void evict(const std::vector<std::string> &InUse) const;

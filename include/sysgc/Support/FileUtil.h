@@ -10,6 +10,8 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/FileOutputBuffer.h"
+#include <memory>
 #include <cstdint>
 #include <string>
 
@@ -22,6 +24,26 @@ llvm::Error writeFile(llvm::StringRef Path, llvm::ArrayRef<char> Data);
 /// temporary is removed on failure and on signals.
 llvm::Error writeFileAtomically(llvm::StringRef Path,
                                 llvm::ArrayRef<char> Data);
+
+/// A file of a known size written in place, through a mapping, then
+/// renamed to Path by commit(); discarded (never renamed) if not committed.
+/// The temporary is tempPathFor(Path) and is removed on signals.
+class AtomicFileBuffer {
+public:
+  static llvm::Expected<AtomicFileBuffer> create(llvm::StringRef Path,
+                                                 uint64_t Size);
+  AtomicFileBuffer(AtomicFileBuffer &&Other);
+  AtomicFileBuffer &operator=(AtomicFileBuffer &&) = delete;
+  ~AtomicFileBuffer();
+
+  llvm::MutableArrayRef<char> data();
+  llvm::Error commit();
+
+private:
+  AtomicFileBuffer() = default;
+  std::string Path, Tmp;
+  std::unique_ptr<llvm::FileOutputBuffer> Buf;
+};
 
 /// The temporary name for Path: "Path.sysgc-tmp.PID-HOST" (HOST: 8 hex
 /// digits naming this machine). Everything sysgc writes on the way to a
