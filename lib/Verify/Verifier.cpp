@@ -23,6 +23,7 @@
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/xxhash.h"
 #include "llvm/TargetParser/Triple.h"
 #include <map>
 #include <set>
@@ -232,10 +233,15 @@ Expected<VerifyResult> sysgc::verifyOutput(const ElfObject &Out,
   // lld collected what the plan predicted, and nothing more (Retain mode:
   // anything else would be code the kernel may need). Compared by symbol
   // name counts, since renamed and split sections share names.
+  // Keyed by the names' 64-bit hashes (no string copies: this runs over
+  // every symbol of the kernel on every link); each keeps one name for
+  // messages.
   struct Count {
     int Retained = 0, Dead = 0, Got = 0;
+    StringRef Name;
   };
-  StringMap<Count> Want; // name -> definitions in the inputs and the output
+  DenseMap<uint64_t, Count> Want; // definitions in the inputs and the output
+  Want.reserve(G.numNodes());
   for (NodeId N = 0; N < G.numNodes(); ++N) {
     // lld collects SHF_MERGE sections piece by piece (unreferenced strings
     // and constants go even from a retained section): not checked.
@@ -244,34 +250,36 @@ Expected<VerifyResult> sysgc::verifyOutput(const ElfObject &Out,
       continue;
     uint32_t F = G.fileOf(N);
     const ElfObject &O = G.object(F);
-    for (uint32_t S : G.symbolsIn(N)) {
-      if (!O.Symbols[S].Size)
+    for (uint32_t S : G.symbolIndicesIn(N)) {
+      const ElfSymbol &Sym = O.Symbols[S];
+      if (!Sym.Size ||
+          (Sym.Type != ELF::STT_FUNC && Sym.Type != ELF::STT_OBJECT))
         continue;
       // An overridden weak definition leaves no symbol in the output.
-      if (O.Symbols[S].Binding != ELF::STB_LOCAL) {
+      if (Sym.Binding != ELF::STB_LOCAL) {
         SymbolRef Win = G.resolve(F, S);
         if (Win.File != F || Win.Sym != S)
           continue;
       }
-      Count &C = Want[O.Symbols[S].Name];
+      Count &C = Want[xxh3_64bits(Sym.Name)];
+      C.Name = Sym.Name;
       (Plan.Dead[N] ? C.Dead : C.Retained)++;
     }
   }
   for (const ElfSymbol &S : Out.Symbols)
     if (S.inSection() && S.Size && !S.Name.empty() &&
         (S.Type == ELF::STT_FUNC || S.Type == ELF::STT_OBJECT)) {
-      auto It = Want.find(S.Name);
+      auto It = Want.find(xxh3_64bits(S.Name));
       if (It != Want.end())
         ++It->second.Got;
     }
   std::vector<std::string> Lost;
   for (auto &E : Want) {
-    auto [Retained, Dead, Got] = E.second;
+    auto [Retained, Dead, Got, Name] = E.second;
     if (Got < Retained && Plan.Mode == GcMode::Retain)
-      Lost.push_back(E.first().str());
+      Lost.push_back(Name.str());
     else if (Got > Retained && Dead)
-      R.Notes.push_back(("kept by the linker despite the plan: " +
-                         E.first()).str());
+      R.Notes.push_back(("kept by the linker despite the plan: " + Name).str());
   }
   llvm::sort(Lost);
   llvm::sort(R.Notes);

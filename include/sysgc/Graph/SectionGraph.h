@@ -79,6 +79,12 @@ public:
 
   /// Sized FUNC/OBJECT symbols defined in node N.
   std::vector<uint32_t> symbolsIn(NodeId N) const;
+  /// The indices of every symbol defined in N (any type), in symbol order.
+  llvm::ArrayRef<uint32_t> symbolIndicesIn(NodeId N) const {
+    return llvm::ArrayRef<uint32_t>(SymIndex).slice(SymBegin[N],
+                                                    SymBegin[N + 1] -
+                                                        SymBegin[N]);
+  }
   /// A named symbol defined at Offset in node N (functions preferred).
   SymbolRef symbolAt(NodeId N, uint64_t Offset) const;
 
