@@ -17,7 +17,9 @@
 //       object with a different data-only kallsyms object each pass.
 //
 //===----------------------------------------------------------------------===//
+#include "NormalizedLink.h"
 #include "sysgc/Arch/Arch.h"
+#include "sysgc/Driver/TempFiles.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/ADT/StringExtras.h"
@@ -91,6 +93,9 @@ double median(std::vector<double> V) {
 struct Link {
   std::string Cwd;
   std::vector<std::string> Args; // without the program name
+  /// The same link with its inputs' sections renamed as a DCE linker
+  /// script would match them (NormalizedLink.h).
+  std::vector<std::string> NormalizedArgs;
 };
 
 // Replace the output of a link with Out.
@@ -103,13 +108,27 @@ std::vector<std::string> withOutput(std::vector<std::string> Args,
 
 struct Measurement {
   std::string Name;
-  std::vector<double> Lld, Sysgc;
+  std::vector<double> Lld, LldNormalized, Sysgc;
   long LldRss = 0, SysgcRss = 0;
   std::map<std::string, std::vector<double>> Phases;
   size_t Links = 0;
   /// Synthetic inputs: the number of functions (0 for recorded builds).
   unsigned Functions = 0;
 };
+
+// Fill each link's NormalizedArgs (files under Tmp, kept by Temps).
+Error prepareNormalized(std::vector<Link> &Links, const std::string &Tmp,
+                        sysgc::TempFiles &Temps) {
+  for (size_t I = 0; I < Links.size(); ++I) {
+    std::string Dir = Tmp + "/normalized-" + std::to_string(I);
+    sys::fs::create_directories(Dir);
+    auto A = sysgc::normalizedLinkArgs(Links[I].Cwd, Links[I].Args, Dir, Temps);
+    if (!A)
+      return A.takeError();
+    Links[I].NormalizedArgs = std::move(*A);
+  }
+  return Error::success();
+}
 
 // One "build": every link in order, lld then sysgc-ld, Runs times.
 Error measure(Measurement &M, const std::vector<Link> &Links,
@@ -120,8 +139,17 @@ Error measure(Measurement &M, const std::vector<Link> &Links,
   for (unsigned R = 0; R < Runs; ++R) {
     std::string Cache = Tmp + "/cache-" + std::to_string(R);
     sys::fs::remove_directories(Cache);
-    double L = 0, S = 0;
+    double L = 0, LN = 0, S = 0;
     for (size_t I = 0; I < Links.size(); ++I) {
+      std::vector<std::string> AN = {Lld};
+      for (const std::string &X :
+           withOutput(Links[I].NormalizedArgs, Tmp + "/out-lld-normalized"))
+        AN.push_back(X);
+      RunResult RN = spawn(AN, Links[I].Cwd);
+      if (RN.Status)
+        return createStringError(inconvertibleErrorCode(),
+                                 "ld.lld failed on normalised link %zu (in %s)",
+                                 I, Links[I].Cwd.c_str());
       std::vector<std::string> A = {Lld};
       for (const std::string &X : withOutput(Links[I].Args, Tmp + "/out-lld"))
         A.push_back(X);
@@ -145,6 +173,7 @@ Error measure(Measurement &M, const std::vector<Link> &Links,
                                  "sysgc-ld failed on link %zu (status %d): %s",
                                  I, RS.Status, join(B, " ").c_str());
       L += RL.Seconds;
+      LN += RN.Seconds;
       S += RS.Seconds;
       M.LldRss = std::max(M.LldRss, RL.MaxRssKB);
       M.SysgcRss = std::max(M.SysgcRss, RS.MaxRssKB);
@@ -156,6 +185,7 @@ Error measure(Measurement &M, const std::vector<Link> &Links,
                   *KV.second.getAsNumber());
     }
     M.Lld.push_back(L);
+    M.LldNormalized.push_back(LN);
     M.Sysgc.push_back(S);
     sys::fs::remove_directories(Cache);
   }
@@ -163,14 +193,16 @@ Error measure(Measurement &M, const std::vector<Link> &Links,
 }
 
 void print(const std::vector<Measurement> &Ms, raw_ostream &OS) {
-  OS << "| input | links | ld.lld-22 s | sysgc-ld s | ratio | lld RSS MB | "
-        "sysgc-ld RSS MB | RSS ratio |\n|---|---|---|---|---|---|---|---|\n";
+  OS << "| input | links | ld.lld-22 s | lld, normalised s | sysgc-ld s | "
+        "ratio | ratio vs normalised | lld RSS MB | sysgc-ld RSS MB | "
+        "RSS ratio |\n|---|---|---|---|---|---|---|---|---|---|\n";
   for (const Measurement &M : Ms) {
-    double L = median(M.Lld), S = median(M.Sysgc);
-    OS << formatv("| {0} | {1} | {2:f3} | {3:f3} | {4:f2} | {5:f1} | {6:f1} | "
-                  "{7:f2} |\n",
-                  M.Name, M.Links, L, S, L ? S / L : 0, M.LldRss / 1024.0,
-                  M.SysgcRss / 1024.0,
+    double L = median(M.Lld), LN = median(M.LldNormalized),
+           S = median(M.Sysgc);
+    OS << formatv("| {0} | {1} | {2:f3} | {3:f3} | {4:f3} | {5:f2} | {6:f2} | "
+                  "{7:f1} | {8:f1} | {9:f2} |\n",
+                  M.Name, M.Links, L, LN, S, L ? S / L : 0, LN ? S / LN : 0,
+                  M.LldRss / 1024.0, M.SysgcRss / 1024.0,
                   M.LldRss ? double(M.SysgcRss) / M.LldRss : 0);
   }
   // How the cost grows with the input: per 1000 functions, each size
@@ -219,6 +251,10 @@ json::Value toJson(const std::vector<Measurement> &Ms) {
         {"input", M.Name},
         {"links", int64_t(M.Links)},
         {"lld_seconds", median(M.Lld)},
+        {"lld_normalized_seconds", median(M.LldNormalized)},
+        {"ratio_vs_normalized",
+         median(M.LldNormalized) ? median(M.Sysgc) / median(M.LldNormalized)
+                                 : 0},
         {"sysgc_seconds", median(M.Sysgc)},
         {"ratio", median(M.Lld) ? median(M.Sysgc) / median(M.Lld) : 0},
         {"lld_max_rss_kb", int64_t(M.LldRss)},
@@ -370,6 +406,7 @@ int main(int argc, const char **argv) {
   unsigned Runs = VM["runs"].as<unsigned>();
   SmallString<128> Tmp;
   sys::fs::createUniqueDirectory("sysgc-bench", Tmp);
+  sysgc::TempFiles Temps;
   std::vector<Measurement> Results;
 
   if (Cmd == "replay") {
@@ -410,6 +447,10 @@ int main(int argc, const char **argv) {
     // The links run in their own directories: make the allowlist absolute.
     SmallString<256> AllowPath(VM["allow"].as<std::string>());
     sys::fs::make_absolute(AllowPath);
+    if (Error E = prepareNormalized(Links, Tmp.str().str(), Temps)) {
+      errs() << "sysgc-bench: " << toString(std::move(E)) << "\n";
+      return 1;
+    }
     if (Error E = measure(M, Links, Lld, SysgcLd,
                           {"--sysgc-allow=" + AllowPath.str().str()},
                           Runs, Tmp.str().str())) {
@@ -470,7 +511,12 @@ int main(int argc, const char **argv) {
         }
         Links.push_back({Dir,
                          {"-static", "-nostdlib", "-T", Dir + "/k.lds",
-                          Dir + "/k.o", Ks + ".o"}});
+                          Dir + "/k.o", Ks + ".o"},
+                         {}});
+      }
+      if (Error E = prepareNormalized(Links, Dir, Temps)) {
+        errs() << "sysgc-bench: " << toString(std::move(E)) << "\n";
+        return 1;
       }
       Measurement M;
       M.Name = ("synthetic-" + SizeStr).str();
