@@ -291,10 +291,7 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
     return RC;
 
   auto RenameIntoPlace = [&]() -> Error {
-    if (std::error_code EC = sys::fs::rename(TmpOut, Cmd.Output))
-      return makeError("{0}: cannot rename {1} into place: {2}", Cmd.Output,
-                       TmpOut, EC.message());
-    return Error::success();
+    return replaceFile(TmpOut, Cmd.Output);
   };
   // Only sections were renamed: nothing to verify.
   if (NormalizeOnly) {

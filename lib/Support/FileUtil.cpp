@@ -12,6 +12,8 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/xxhash.h"
 #include <cerrno>
+#include <cstdio>
+#include <fcntl.h>
 #include <cstring>
 #include <signal.h>
 #include <unistd.h>
@@ -91,13 +93,11 @@ Error sysgc::writeFileAtomically(StringRef Path, ArrayRef<char> Data) {
     sys::DontRemoveFileOnSignal(Tmp);
     return E;
   }
-  std::error_code EC = sys::fs::rename(Tmp, Path);
-  if (EC)
+  Error E = replaceFile(Tmp, Path);
+  if (E)
     sys::fs::remove(Tmp);
   sys::DontRemoveFileOnSignal(Tmp);
-  if (EC)
-    return makeError("{0}: cannot rename into place: {1}", Path, EC.message());
-  return Error::success();
+  return E;
 }
 
 Expected<AtomicFileBuffer> AtomicFileBuffer::create(StringRef Path,
@@ -142,10 +142,32 @@ Error AtomicFileBuffer::commit() {
   std::unique_ptr<FileOutputBuffer> B = std::move(Buf);
   if (Error E = B->commit())
     return makeError("{0}: write failed: {1}", Path, toString(std::move(E)));
-  if (std::error_code EC = sys::fs::rename(Tmp, Path))
-    return makeError("{0}: cannot rename into place: {1}", Path, EC.message());
+  if (Error E = replaceFile(Tmp, Path))
+    return E;
   sys::DontRemoveFileOnSignal(Tmp);
   Tmp.clear();
+  return Error::success();
+}
+
+Error sysgc::replaceFile(StringRef From, StringRef To) {
+  std::string F = From.str(), T = To.str();
+  // Only a regular file is exchanged: anything else in the way (a
+  // directory...) gets the plain rename's own error.
+  sys::fs::file_status St;
+  if (!sys::fs::status(To, St, /*Follow=*/false) &&
+      St.type() == sys::fs::file_type::regular_file &&
+      ::renameat2(AT_FDCWD, F.c_str(), AT_FDCWD, T.c_str(), RENAME_EXCHANGE) ==
+      0) {
+    // From now names the old file. A failure to remove it leaves a file
+    // named as this process's temporary, which the next run sweeps.
+    sys::fs::remove(From);
+    return Error::success();
+  }
+  // ENOENT: no old file to exchange with; EINVAL/ENOSYS/EXDEV...: a file
+  // system without exchange. Either way a plain rename does.
+  if (std::error_code EC = sys::fs::rename(From, To))
+    return makeError("{0}: cannot rename {1} into place: {2}", To, From,
+                     EC.message());
   return Error::success();
 }
 

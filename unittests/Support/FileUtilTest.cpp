@@ -120,3 +120,32 @@ TEST(FileUtil, AtomicFileBufferAppearsOnlyOnCommit) {
   EXPECT_NE(toString(Bad.takeError()).find("no/such/obj.o"), std::string::npos);
   sys::fs::remove_directories(Dir);
 }
+
+TEST(FileUtil, ReplaceFileReplacesAndRemovesTheOldFile) {
+  SmallString<128> Dir;
+  ASSERT_FALSE(sys::fs::createUniqueDirectory("sysgc-fu", Dir));
+  std::string Out = (Dir + "/vmlinux").str();
+  std::string New = tempPathFor(Out);
+  ASSERT_FALSE(bool(writeFile(Out, ArrayRef<char>("old", 3))));
+  ASSERT_FALSE(bool(writeFile(New, ArrayRef<char>("new!", 4))));
+  ASSERT_FALSE(bool(replaceFile(New, Out)));
+  EXPECT_EQ(listDir(Dir), std::vector<std::string>{"vmlinux"});
+  auto B = MemoryBuffer::getFile(Out);
+  ASSERT_TRUE(bool(B));
+  EXPECT_EQ((*B)->getBuffer(), "new!");
+  // No old file: a plain rename.
+  std::string Fresh = (Dir + "/fresh").str();
+  ASSERT_FALSE(bool(writeFile(New, ArrayRef<char>("x", 1))));
+  ASSERT_FALSE(bool(replaceFile(New, Fresh)));
+  EXPECT_EQ(listDir(Dir), (std::vector<std::string>{"fresh", "vmlinux"}));
+  // A directory in the way is never swapped out: an error, both kept.
+  std::string Sub = (Dir + "/sub").str();
+  ASSERT_FALSE(sys::fs::create_directory(Sub));
+  ASSERT_FALSE(bool(writeFile(Sub + "/keep", ArrayRef<char>("k", 1))));
+  ASSERT_FALSE(bool(writeFile(New, ArrayRef<char>("y", 1))));
+  EXPECT_TRUE(errorToBool(replaceFile(New, Sub)));
+  EXPECT_TRUE(sys::fs::is_directory(Sub));
+  EXPECT_TRUE(sys::fs::exists(Sub + "/keep"));
+  EXPECT_TRUE(sys::fs::exists(New));
+  sys::fs::remove_directories(Dir);
+}

@@ -45,6 +45,14 @@ private:
   std::unique_ptr<llvm::FileOutputBuffer> Buf;
 };
 
+/// Rename From to To, replacing To atomically: To names the old file or the
+/// new one at every moment. Where the file system supports it the two are
+/// exchanged (renameat2 RENAME_EXCHANGE) and the old file is then removed:
+/// a plain rename over an existing file makes ext4 write the new file out
+/// at once (auto_da_alloc), ~15 ms for a kernel's vmlinux. Elsewhere, a
+/// plain rename.
+llvm::Error replaceFile(llvm::StringRef From, llvm::StringRef To);
+
 /// The temporary name for Path: "Path.sysgc-tmp.PID-HOST" (HOST: 8 hex
 /// digits naming this machine). Everything sysgc writes on the way to a
 /// final name is called so (lld's own temporary appends to it).
