@@ -179,10 +179,17 @@ Error measure(Measurement &M, const std::vector<Link> &Links,
       M.SysgcRss = std::max(M.SysgcRss, RS.MaxRssKB);
       if (auto Buf = MemoryBuffer::getFile(Report))
         if (auto V = json::parse((*Buf)->getBuffer()))
-          if (auto *T = V->getAsObject()->getObject("timings_ms"))
-            for (auto &KV : *T)
+          if (auto *T = V->getAsObject()->getObject("timings_ms")) {
+            double Sum = 0;
+            for (auto &KV : *T) {
               M.Phases[(KV.first.str() + "#" + std::to_string(I))].push_back(
                   *KV.second.getAsNumber());
+              Sum += *KV.second.getAsNumber();
+            }
+            // Start-up, writing the report, the final rename, exit.
+            M.Phases["outside-phases#" + std::to_string(I)].push_back(
+                RS.Seconds * 1000 - Sum);
+          }
     }
     M.Lld.push_back(L);
     M.LldNormalized.push_back(LN);
