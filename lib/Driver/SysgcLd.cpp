@@ -86,6 +86,12 @@ struct Pipeline {
   SysgcOptions Opts;
   PhaseTimer Timer;
   TempFiles Temps;
+  // The big state of a link, held here so that a process about to exit can
+  // leave it to the OS (sysgcLdMain's FastExit) instead of freeing it.
+  std::unique_ptr<InputSet> Inputs;
+  std::unique_ptr<SectionGraph> Graph;
+  std::unique_ptr<LinkPlan> ThePlan;
+  std::unique_ptr<ElfObject> OutputElf;
 
   int fail(Error E) {
     errs() << "sysgc-ld: error: " << toString(std::move(E)) << "\n";
@@ -160,7 +166,8 @@ static Expected<LinkPlan> planOrReuse(const SectionGraph &G,
 
 Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
   Timer.phase("graph");
-  SectionGraph G(In);
+  Graph = std::make_unique<SectionGraph>(In);
+  const SectionGraph &G = *Graph;
 
   Timer.phase("plan");
   PlanOptions PO;
@@ -219,7 +226,8 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
                  : (sys::path::parent_path(Cmd.Output) + "/.sysgc-cache")
                        .str());
   std::string PlanPath;
-  LinkPlan Plan;
+  ThePlan = std::make_unique<LinkPlan>();
+  LinkPlan &Plan = *ThePlan;
   bool NormalizeOnly = !Opts.Allow;
   if (NormalizeOnly) {
     // --sysgc-normalize-sections=yes without an allowlist: the plain kernel,
@@ -309,7 +317,8 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
                                   /*WithRelocs=*/false);
   if (!OutElf)
     return OutElf.takeError();
-  auto VerifyOrErr = verifyOutput(**OutElf, G, Plan);
+  OutputElf = std::move(*OutElf);
+  auto VerifyOrErr = verifyOutput(*OutputElf, G, Plan);
   if (!VerifyOrErr)
     return withContext(VerifyOrErr.takeError(), "verification failed");
 
@@ -359,10 +368,11 @@ int Pipeline::run(ArrayRef<const char *> Argv) {
   auto InOrErr = InputSet::read(Cmd);
   if (!InOrErr)
     return fail(InOrErr.takeError());
-  const ArchInfo *Arch = getArch((*InOrErr)->Machine);
+  Inputs = std::move(*InOrErr);
+  const ArchInfo *Arch = getArch(Inputs->Machine);
   if (!Arch)
     return passThrough(Argv); // an architecture sysgc does not rewrite
-  auto RC = transform(**InOrErr, *Arch);
+  auto RC = transform(*Inputs, *Arch);
   if (!RC)
     return fail(RC.takeError());
   if (*RC == -1)
@@ -379,9 +389,13 @@ static void onSigPipe(int Sig) {
   ::raise(Sig);
 }
 
-int sysgc::sysgcLdMain(ArrayRef<const char *> Argv) {
+int sysgc::sysgcLdMain(ArrayRef<const char *> Argv, bool FastExit) {
   ::signal(SIGPIPE, onSigPipe);
   initLld();
-  Pipeline P;
-  return P.run(Argv);
+  auto P = std::make_unique<Pipeline>();
+  int RC = P->run(Argv);
+  P->Temps.removeAll();
+  if (FastExit)
+    (void)P.release(); // the OS takes it back at exit, all at once
+  return RC;
 }

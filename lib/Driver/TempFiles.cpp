@@ -8,15 +8,18 @@
 using namespace sysgc;
 using namespace llvm;
 
-TempFiles::~TempFiles() {
+void TempFiles::removeAll() {
   if (Keep) {
     for (const std::string &F : Files)
       if (sys::fs::exists(F))
         errs() << "sysgc-ld: kept temporary file " << F << "\n";
-    return;
+  } else {
+    for (const std::string &F : Files) {
+      sys::fs::remove(F);
+      sys::DontRemoveFileOnSignal(F);
+    }
   }
-  for (const std::string &F : Files)
-    sys::fs::remove(F);
+  Files.clear();
 }
 
 std::string TempFiles::add(std::string Path) {

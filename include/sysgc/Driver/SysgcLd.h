@@ -11,8 +11,10 @@
 #include "llvm/ADT/ArrayRef.h"
 
 namespace sysgc {
-/// The whole of sysgc-ld's main(). Returns the process exit code.
-int sysgcLdMain(llvm::ArrayRef<const char *> Argv);
+/// The whole of sysgc-ld's main(). Returns the process exit code. With
+/// FastExit the link's state (inputs, graph, plan: a kernel's worth) is not
+/// freed: the caller exits straight after, as ld.lld itself does.
+int sysgcLdMain(llvm::ArrayRef<const char *> Argv, bool FastExit = false);
 } // namespace sysgc
 
 #endif

@@ -22,7 +22,9 @@ public:
   TempFiles(const TempFiles &) = delete;
   TempFiles &operator=(const TempFiles &) = delete;
   /// Removes every file created (unless Keep: then prints their paths).
-  ~TempFiles();
+  ~TempFiles() { removeAll(); }
+  /// The same, now (once).
+  void removeAll();
 
   /// A new private path "OUT.sysgc-tmp.PID-HOST.Suffix", removed on signals.
   std::string create(llvm::StringRef Output, const llvm::Twine &Suffix);
