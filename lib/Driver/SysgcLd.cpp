@@ -286,8 +286,6 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
     return ArgsOrErr.takeError();
   std::vector<std::string> Args = std::move(*ArgsOrErr);
   std::string TmpOut = Temps.createForOutput(Cmd.Output);
-  if (Plan.Mode == GcMode::Retain && !NormalizeOnly)
-    Args.push_back("--gc-sections");
   Args.push_back("-o");
   Args.push_back(TmpOut);
 

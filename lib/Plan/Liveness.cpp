@@ -210,7 +210,7 @@ std::string describeSite(const SectionGraph &G, NodeId N, uint64_t Off) {
   return Fn.empty() ? G.describe(N) : Fn + " (" + G.describe(N) + ")";
 }
 
-bool neverRetain(const ElfSection &S) {
+bool neverExclude(const ElfSection &S) {
   // lld handles these itself (.eh_frame pieces follow their functions).
   return S.Name == ".eh_frame" || S.Type == ELF::SHT_X86_64_UNWIND;
 }
@@ -341,12 +341,17 @@ void sysgc::planLiveness(const SectionGraph &G, const PlanOptions &Opts,
   Plan.IdealDead = Plan.Candidate;
   Plan.IdealDead.reset(IdealLive);
 
-  Plan.Retain.resize(N);
+  // Retain mode (no --gc-sections): the plan is the whole truth, so lld
+  // need not collect anything. The dead sections are marked SHF_EXCLUDE
+  // and lld drops them (and their table pieces) as it reads them; a
+  // reference sysgc missed into one becomes lld's "relocation refers to a
+  // discarded section" error, never a silently broken kernel.
+  Plan.Exclude.resize(N);
   if (Plan.Mode == GcMode::Retain)
-    for (NodeId I = 0; I < N; ++I)
-      if (G.isAllocNode(I) && !Plan.Dead[I] && !Plan.Discarded[I] &&
-          !neverRetain(G.section(I)))
-        Plan.Retain.set(I);
+    for (int I = Plan.Dead.find_first(); I != -1; I = Plan.Dead.find_next(I))
+      if (G.isAllocNode(I) && !Plan.Discarded[I] &&
+          !neverExclude(G.section(I)))
+        Plan.Exclude.set(I);
 
   // Why is a removed entry still alive? Follow the first references back.
   Plan.LiveParent = std::move(Parent);

@@ -20,7 +20,7 @@
 using namespace sysgc;
 using namespace llvm;
 
-static constexpr StringLiteral Magic = "sysgc-plan-1\n";
+static constexpr StringLiteral Magic = "sysgc-plan-2\n";
 
 bool sysgc::isLeafObject(const SectionGraph &G, const ArchInfo &Arch,
                          uint32_t File) {
@@ -252,7 +252,7 @@ std::string sysgc::serializePlan(const LinkPlan &Plan) {
   }
   W.bits(Plan.Candidate);
   W.bits(Plan.Dead);
-  W.bits(Plan.Retain);
+  W.bits(Plan.Exclude);
   W.bits(Plan.Discarded);
   W.bits(Plan.IdealDead);
   W.u32(Plan.Renames.size());
@@ -388,11 +388,11 @@ Expected<LinkPlan> sysgc::deserializePlan(StringRef Data, const SectionGraph &G,
   }
   P.Candidate = R.bits(N);
   P.Dead = R.bits(N);
-  P.Retain = R.bits(N);
+  P.Exclude = R.bits(N);
   P.Discarded = R.bits(N);
   P.IdealDead = R.bits(N);
   // Flags and names change only on allocated sections.
-  for (const BitVector *B : {&P.Retain, &P.Dead})
+  for (const BitVector *B : {&P.Exclude, &P.Dead})
     for (int I = B->find_first(); I != -1 && !R.Bad; I = B->find_next(I))
       if (!G.isAllocNode(I))
         R.Bad = true;

@@ -73,6 +73,12 @@ public:
       Pieces += 2 * S->Pieces.size();
     Secs.reserve(O.Sections.size() + Pieces + 1);
     Secs.resize(O.Sections.size());
+    Excluded.resize(O.Sections.size());
+    for (uint32_t I : E.Exclude) {
+      if (I == 0 || I >= O.Sections.size())
+        return makeError("{0}: cannot exclude section #{1}", O.Name, I);
+      Excluded.set(I);
+    }
     for (uint32_t I = 1; I < O.Sections.size(); ++I) {
       const ElfSection &S = O.Sections[I];
       OutSection &X = Secs[I];
@@ -95,11 +101,8 @@ public:
     for (const TableSplit *S : E.Splits)
       if (Error Err = split(*S))
         return Err;
-    for (uint32_t I : E.Retain) {
-      if (I == 0 || I >= O.Sections.size())
-        return makeError("{0}: cannot retain section #{1}", O.Name, I);
-      Secs[I].Flags |= ELF::SHF_GNU_RETAIN;
-    }
+    for (uint32_t I : E.Exclude)
+      Secs[I].Flags |= ELF::SHF_EXCLUDE;
     for (auto &[I, Name] : E.Renames) {
       if (I == 0 || I >= O.Sections.size())
         return makeError("{0}: cannot rename section #{1}", O.Name, I);
@@ -275,9 +278,12 @@ private:
   }
 
   // Append an empty SHF_LINK_ORDER piece of section Sec, linked to Owner.
+  // A piece of an excluded owner is excluded with it.
   uint32_t addPiece(uint32_t Sec, uint32_t Owner) {
     OutSection X = Secs[Sec].headerOnly();
     X.Flags |= ELF::SHF_LINK_ORDER;
+    if (Excluded[Owner])
+      X.Flags |= ELF::SHF_EXCLUDE;
     X.Link = Owner;
     Secs.push_back(std::move(X));
     return Secs.size() - 1;
@@ -663,6 +669,7 @@ private:
   StringMap<uint32_t> NewSymbolIndex;
   StringMap<uint32_t> NameOffsets;
   std::deque<std::string> NewNames;
+  BitVector Excluded; // over O.Sections
   std::deque<std::vector<uint8_t>> ByteStore;
   std::deque<std::vector<ElfReloc>> RelocStore;
 };
@@ -721,8 +728,9 @@ std::vector<ObjectEdits> sysgc::editsFromPlan(const SectionGraph &G,
     Edits[S.File].Splits.push_back(&S);
   for (const RangeSplit &S : Plan.RangeSplits)
     Edits[S.File].RangeSplits.push_back(&S);
-  for (int N = Plan.Retain.find_first(); N != -1; N = Plan.Retain.find_next(N))
-    Edits[G.fileOf(N)].Retain.push_back(G.secOf(N));
+  for (int N = Plan.Exclude.find_first(); N != -1;
+       N = Plan.Exclude.find_next(N))
+    Edits[G.fileOf(N)].Exclude.push_back(G.secOf(N));
   for (auto &[N, Name] : Plan.Renames)
     Edits[G.fileOf(N)].Renames.push_back({G.secOf(N), Name});
   return Edits;

@@ -58,8 +58,8 @@ std::string RewriteCache::key(const ElfObject &Obj,
       OS << R << "@" << B << ",";
     OS << ";";
   }
-  for (uint32_t R : E.Retain)
-    OS << "k" << R << ",";
+  for (uint32_t X : E.Exclude)
+    OS << "x" << X << ",";
   for (auto &[Sec, N] : E.Renames)
     OS << "n" << Sec << ":" << N << ";";
   return formatv("{0:x-16}{1:x-16}", xxh3_64bits(arrayRefFromStringRef(S)),

@@ -154,18 +154,20 @@ TEST(Plan, TablesDoNotPinCode) {
   Fixture F;
   LinkPlan P = F.plan("read\n");
   EXPECT_TRUE(P.Dead[F.node(".text.sock_alloc")]);
-  EXPECT_FALSE(P.Retain[F.node(".text.sock_alloc")]);
+  EXPECT_TRUE(P.Exclude[F.node(".text.sock_alloc")]);
 }
 
-TEST(Plan, RetainEverythingElseOnlyInRetainMode) {
+TEST(Plan, ExcludeExactlyTheDeadOnlyInRetainMode) {
   Fixture F;
   LinkPlan P = F.plan("read\n");
-  EXPECT_TRUE(P.Retain[F.node(".text.main")]);
-  EXPECT_TRUE(P.Retain[F.node(".text.fdget")]);
-  EXPECT_TRUE(P.Retain[F.node("__ex_table")]);
-  EXPECT_FALSE(P.Retain[F.node(".symtab")]);
+  EXPECT_FALSE(P.Exclude[F.node(".text.main")]);
+  EXPECT_FALSE(P.Exclude[F.node(".text.fdget")]);
+  EXPECT_FALSE(P.Exclude[F.node("__ex_table")]);
+  EXPECT_FALSE(P.Exclude[F.node(".symtab")]);
+  EXPECT_TRUE(P.Exclude[F.node(".text.__x64_sys_socket")]);
+  EXPECT_EQ(P.Exclude, P.Dead); // every dead section here is allocated
   LinkPlan C = F.plan("read\n", GcMode::Collect);
-  EXPECT_EQ(C.Retain.count(), 0u);
+  EXPECT_EQ(C.Exclude.count(), 0u); // lld collects them itself
   EXPECT_EQ(C.Dead, P.Dead);
 }
 
@@ -331,7 +333,7 @@ TEST(PlanCache, RoundTripIsExact) {
   planStatuses(*F.G, *A, *Q);
   EXPECT_EQ(serializePlan(*Q), Data);
   EXPECT_EQ(Q->Dead, P.Dead);
-  EXPECT_EQ(Q->Retain, P.Retain);
+  EXPECT_EQ(Q->Exclude, P.Exclude);
   EXPECT_EQ(Q->IdealDead, P.IdealDead);
   ASSERT_EQ(Q->Splits.size(), P.Splits.size());
   for (size_t I = 0; I < P.Splits.size(); ++I) {

@@ -57,8 +57,9 @@ struct PlannedKernel {
     Edits.Retargets = Plan.retargetsOf(0);
     for (const TableSplit &S : Plan.Splits)
       Edits.Splits.push_back(&S);
-    for (int N = Plan.Retain.find_first(); N != -1; N = Plan.Retain.find_next(N))
-      Edits.Retain.push_back(G->secOf(N));
+    for (int N = Plan.Exclude.find_first(); N != -1;
+         N = Plan.Exclude.find_next(N))
+      Edits.Exclude.push_back(G->secOf(N));
   }
   const ElfObject &obj() const { return G->object(0); }
 };
@@ -144,13 +145,27 @@ TEST(ObjectWriter, ParallelTableDataMovesWithItsEntries) {
   }
 }
 
-TEST(ObjectWriter, RetainFlagsOnlyWhereAsked) {
+TEST(ObjectWriter, ExcludeFlagsOnTheDeadAndTheirPiecesOnly) {
   PlannedKernel K(GcMode::Retain);
   Rewritten R = rewrite(K.obj(), K.Edits);
-  EXPECT_TRUE(R.section(".text.main")->Flags & ELF::SHF_GNU_RETAIN);
-  EXPECT_TRUE(R.section(".text.fdget")->Flags & ELF::SHF_GNU_RETAIN);
-  EXPECT_FALSE(R.section(".text.sock_alloc")->Flags & ELF::SHF_GNU_RETAIN);
-  EXPECT_FALSE(R.section(".text.__x64_sys_socket")->Flags & ELF::SHF_GNU_RETAIN);
+  EXPECT_FALSE(R.section(".text.main")->Flags & ELF::SHF_EXCLUDE);
+  EXPECT_FALSE(R.section(".text.fdget")->Flags & ELF::SHF_EXCLUDE);
+  EXPECT_TRUE(R.section(".text.sock_alloc")->Flags & ELF::SHF_EXCLUDE);
+  EXPECT_TRUE(R.section(".text.__x64_sys_socket")->Flags & ELF::SHF_EXCLUDE);
+  // Every piece left in Retain mode belongs to a dead owner: excluded with
+  // it; the tables themselves stay.
+  size_t Pieces = 0;
+  for (const ElfSection &S : R.Obj->Sections) {
+    if (S.Name != "__ex_table" && S.Name != ".orc_unwind_ip" &&
+        S.Name != ".orc_unwind")
+      continue;
+    bool IsPiece = S.Flags & ELF::SHF_LINK_ORDER;
+    Pieces += IsPiece;
+    EXPECT_EQ(bool(S.Flags & ELF::SHF_EXCLUDE), IsPiece) << S.Name.str();
+    if (IsPiece)
+      EXPECT_TRUE(R.Obj->Sections[S.Link].Flags & ELF::SHF_EXCLUDE);
+  }
+  EXPECT_GT(Pieces, 0u);
 }
 
 TEST(ObjectWriter, RetainModeTablesKeepLiveEntriesInPlace) {
@@ -224,7 +239,7 @@ TEST(ObjectWriter, ExtendedSectionNumbering) {
   S.Pieces = {{F9, {0}}, {F8, {1}}};
   ObjectEdits E;
   E.Splits = {&S};
-  E.Retain = {F9};
+  E.Exclude = {F9};
   Rewritten R = rewrite(**In, E);
   ASSERT_EQ(R.Obj->Sections.size(), (*In)->Sections.size() + 4);
   EXPECT_EQ(R.Obj->Sections[F9].Name, ".text.f65284");
@@ -241,7 +256,9 @@ TEST(ObjectWriter, ExtendedSectionNumbering) {
   EXPECT_TRUE(Label->XIndex);
   EXPECT_EQ(&R.Obj->Sections[Label->Shndx], Pieces[2]);
   EXPECT_EQ(Label->Value, 0u);
-  EXPECT_TRUE(R.Obj->Sections[F9].Flags & ELF::SHF_GNU_RETAIN);
+  EXPECT_TRUE(R.Obj->Sections[F9].Flags & ELF::SHF_EXCLUDE);
+  EXPECT_TRUE(Pieces[1]->Flags & ELF::SHF_EXCLUDE);  // F9's piece
+  EXPECT_FALSE(Pieces[2]->Flags & ELF::SHF_EXCLUDE); // F8's
   EXPECT_NE(R.Obj->SymtabShndxIndex, 0u);
 }
 } // namespace

@@ -149,8 +149,9 @@ struct LinkPlan {
   std::vector<TableSplit> Splits;
   std::vector<RangeSplit> RangeSplits;
   /// Over graph nodes: reachable from a removed entry / exclusively so /
-  /// to retain (Retain mode).
-  llvm::BitVector Candidate, Dead, Retain;
+  /// to mark SHF_EXCLUDE, so that lld drops them as it reads them (Retain
+  /// mode: the allocated Dead sections).
+  llvm::BitVector Candidate, Dead, Exclude;
   /// Sections the linker script discards.
   llvm::BitVector Discarded;
   /// The syscall-exclusive set with every back-reference edge ignored (known
@@ -193,7 +194,7 @@ llvm::Error planTables(const SectionGraph &G, const PlanOptions &Opts,
 /// pieces owned by the one function that branches into each snippet.
 void planSnippetCode(const SectionGraph &G, LinkPlan &Plan);
 
-/// Compute Candidate, Dead, Retain and Kept from the retargeted graph.
+/// Compute Candidate, Dead, Exclude and Kept from the retargeted graph.
 void planLiveness(const SectionGraph &G, const PlanOptions &Opts,
                   LinkPlan &Plan);
 

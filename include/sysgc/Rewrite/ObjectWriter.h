@@ -3,7 +3,7 @@
 // Applies one object's share of the plan and serialises a new ELF
 // relocatable file: dispatch relocations pointed at another symbol, table
 // sections cut into SHF_LINK_ORDER pieces (new sections appended, so every
-// existing section and symbol index stays valid), SHF_GNU_RETAIN on the
+// existing section and symbol index stays valid), SHF_EXCLUDE on the
 // sections lld must not collect. Extended section numbering (SHN_XINDEX) is
 // produced whenever the section count needs it. The input is never touched.
 //
@@ -25,14 +25,15 @@ struct ObjectEdits {
   std::vector<std::pair<uint32_t, std::string>> Retargets;
   std::vector<const TableSplit *> Splits;
   std::vector<const RangeSplit *> RangeSplits;
-  /// Section indices to mark SHF_GNU_RETAIN.
-  std::vector<uint32_t> Retain;
+  /// Section indices to mark SHF_EXCLUDE (lld drops them as it reads
+  /// them), and with them every table piece and snippet piece they own.
+  std::vector<uint32_t> Exclude;
   /// (section index, new name).
   std::vector<std::pair<uint32_t, std::string>> Renames;
 
   bool empty() const {
     return Retargets.empty() && Splits.empty() && RangeSplits.empty() &&
-           Retain.empty() && Renames.empty();
+           Exclude.empty() && Renames.empty();
   }
 };
 
