@@ -46,10 +46,28 @@ const AbiInfo *ArchInfo::findAbi(StringRef N) const {
 }
 
 const TableLayout *ArchInfo::findTable(StringRef Section) const {
-  for (const TableLayout &T : Tables)
-    if (T.matches(Section))
-      return &T;
-  return nullptr;
+  std::call_once(TableIndexOnce, [&] {
+    for (uint32_t I = 0; I < Tables.size(); ++I) {
+      if (Tables[I].Section.ends_with("*"))
+        PrefixTables.push_back(I);
+      else
+        ExactTables.try_emplace(Tables[I].Section, I);
+    }
+  });
+  // The first layout in Tables' order that matches, as a linear scan would.
+  uint32_t Best = ~0u;
+  auto It = ExactTables.find(Section);
+  if (It != ExactTables.end())
+    Best = It->second;
+  for (uint32_t I : PrefixTables) {
+    if (I >= Best)
+      break;
+    if (Tables[I].matches(Section)) {
+      Best = I;
+      break;
+    }
+  }
+  return Best == ~0u ? nullptr : &Tables[Best];
 }
 
 namespace sysgc {

@@ -30,8 +30,9 @@ struct SplitView {
   NodeId Node;
   std::vector<uint32_t> Begin; // CSR over entries
   std::vector<GraphEdge> Edges;
-  std::vector<std::pair<NodeId, std::vector<uint32_t>>> Pieces;
-  std::vector<uint32_t> Remainder;
+  std::vector<std::pair<NodeId, ArrayRef<uint32_t>>> Pieces; // into the plan
+  ArrayRef<uint32_t> Remainder; // into the plan, or OwnRemainder's buffer
+  std::vector<uint32_t> OwnRemainder;
 };
 
 class Marker {
@@ -52,6 +53,7 @@ public:
       SplitView &V = add(S.File, S.Sec, NumEntries, [&](uint64_t Off) {
         return uint32_t(Off / S.EntrySize);
       });
+      V.Pieces.reserve(S.Pieces.size());
       for (const TablePiece &P : S.Pieces)
         V.Pieces.push_back({G.node(S.File, P.Owner), P.Entries});
       V.Remainder = S.Remainder;
@@ -62,7 +64,8 @@ public:
                          [&](uint64_t Off) { return S.rangeOf(Off); });
       for (const RangePiece &P : S.Pieces)
         V.Pieces.push_back({G.node(S.File, P.Owner), P.Ranges});
-      V.Remainder = {Outside};
+      V.OwnRemainder = {Outside};
+      V.Remainder = V.OwnRemainder; // the buffer survives moves of V
     }
     // Every piece's edges, gathered once into one flat array, and the
     // pieces of each owner node as CSR: visiting a node's pieces is then
@@ -168,7 +171,7 @@ private:
 
   // The edges of split Split whose relocations fall in the given entries.
   template <class Fn>
-  void forEntries(uint32_t Split, const std::vector<uint32_t> &Entries,
+  void forEntries(uint32_t Split, ArrayRef<uint32_t> Entries,
                   Fn Visit) const {
     const SplitView &V = Views[Split];
     for (uint32_t En : Entries)

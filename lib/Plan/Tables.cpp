@@ -348,16 +348,28 @@ Error sysgc::planTables(const SectionGraph &G, const PlanOptions &Opts,
       Split.File = F;
       Split.Sec = S;
       Split.EntrySize = ES;
-      DenseMap<uint32_t, uint32_t> PieceOf;
+      // Owners are section indices: a flat map, and each piece's entries
+      // counted first so that every vector is allocated once.
+      std::vector<uint32_t> PieceOf(O.Sections.size(), ~0u);
+      std::vector<uint32_t> Count;
       for (uint32_t I = 0; I < N; ++I) {
-        if (Owners[I] == NoOwner) {
-          Split.Remainder.push_back(I);
+        if (Owners[I] == NoOwner)
           continue;
-        }
-        auto [It, New] = PieceOf.try_emplace(Owners[I], Split.Pieces.size());
-        if (New)
+        uint32_t &P = PieceOf[Owners[I]];
+        if (P == ~0u) {
+          P = Split.Pieces.size();
           Split.Pieces.push_back({Owners[I], {}});
-        Split.Pieces[It->second].Entries.push_back(I);
+          Count.push_back(0);
+        }
+        ++Count[P];
+      }
+      for (uint32_t P = 0; P < Split.Pieces.size(); ++P)
+        Split.Pieces[P].Entries.reserve(Count[P]);
+      for (uint32_t I = 0; I < N; ++I) {
+        if (Owners[I] == NoOwner)
+          Split.Remainder.push_back(I);
+        else
+          Split.Pieces[PieceOf[Owners[I]]].Entries.push_back(I);
       }
       if (!Split.Remainder.empty())
         Plan.Warnings.push_back(

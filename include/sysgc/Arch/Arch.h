@@ -12,9 +12,11 @@
 #define SYSGC_ARCH_ARCH_H
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -118,6 +120,13 @@ public:
   }
   /// The printable name of a relocation type of this machine.
   std::string relocName(uint32_t Type) const;
+
+private:
+  /// findTable's index (it runs for every section of a kernel): the exact
+  /// names, and the prefix patterns, each with its position in Tables.
+  mutable std::once_flag TableIndexOnce;
+  mutable llvm::StringMap<uint32_t> ExactTables;
+  mutable std::vector<uint32_t> PrefixTables;
 };
 
 /// The architecture of ELF machine Machine, or null if sysgc does not know it.
