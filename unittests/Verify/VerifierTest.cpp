@@ -111,4 +111,24 @@ TEST(Verifier, RejectsCollectionThePlanDidNotPredict) {
   EXPECT_NE(toString(R.takeError()).find("lld collected"), std::string::npos);
 }
 
+TEST(Verifier, OneMissingSymbolIsNamed) {
+  KernelSetup S;
+  Linked L(S.shrink());
+  // The plan "retains" sock_alloc alone: the counts differ by one, and the
+  // name-by-name comparison says which.
+  LinkPlan Keep = S.Plan;
+  NodeId N = NoNode;
+  for (NodeId I = 0; I < S.G->numNodes(); ++I)
+    if (S.G->section(I).Name == ".text.sock_alloc")
+      N = I;
+  ASSERT_NE(N, NoNode);
+  ASSERT_TRUE(Keep.Dead[N]);
+  Keep.Dead.reset(N);
+  auto R = verifyOutput(*L.Obj, *S.G, Keep);
+  ASSERT_FALSE(bool(R));
+  std::string Msg = toString(R.takeError());
+  EXPECT_NE(Msg.find("1 symbol(s)"), std::string::npos) << Msg;
+  EXPECT_NE(Msg.find("sock_alloc"), std::string::npos) << Msg;
+}
+
 } // namespace
