@@ -129,32 +129,64 @@ struct Pipeline {
     OS << "\n";
   }
   Expected<int> transform(InputSet &In, const ArchInfo &Arch);
+  Expected<LinkPlan> planOrReuse(InputSet &In, SectionGraph &G,
+                                 const ArchInfo &Arch, const Allowlist &Allow,
+                                 const PlanOptions &PO,
+                                 const std::string &CacheDir,
+                                 std::string &PlanPath, bool &Reused);
 };
 
 } // namespace
 
+// Read the relocations of every object (they were left unread, in case an
+// earlier pass's plan made them unnecessary) and give the graph its edges.
+static Error loadAllRelocs(InputSet &In, SectionGraph &G) {
+  bool Changed = false;
+  for (InputObject &O : In.Objects)
+    if (!O.Elf->RelocsLoaded) {
+      if (Error E = O.Elf->loadRelocs())
+        return E;
+      Changed = true;
+    }
+  if (Changed)
+    G.buildEdges();
+  return Error::success();
+}
+
 // The plan of G: the one a previous pass of this build made, when its key
 // matches (the kallsyms passes differ only in a data-only object), else a
 // new one, stored for the next pass. PlanPath gets the cache entry's path.
-static Expected<LinkPlan> planOrReuse(const SectionGraph &G,
-                                      const ArchInfo &Arch,
-                                      const Allowlist &Allow,
-                                      const PlanOptions &PO,
-                                      const std::string &CacheDir,
-                                      std::string &PlanPath, bool &Reused) {
-  if (CacheDir == "off")
+// A reused plan needs no relocations but the leaves' (their shape is part
+// of the key): everything else is read only to plan anew.
+Expected<LinkPlan> Pipeline::planOrReuse(InputSet &In, SectionGraph &G,
+                                         const ArchInfo &Arch,
+                                         const Allowlist &Allow,
+                                         const PlanOptions &PO,
+                                         const std::string &CacheDir,
+                                         std::string &PlanPath, bool &Reused) {
+  auto PlanAnew = [&]() -> Expected<LinkPlan> {
+    Timer.phase("relocs");
+    if (Error E = loadAllRelocs(In, G))
+      return std::move(E);
+    Timer.phase("plan");
     return planLink(G, Arch, Allow, PO);
+  };
+  if (CacheDir == "off")
+    return PlanAnew();
+  for (uint32_t F = 0; F < In.Objects.size(); ++F)
+    if (isLeafObject(G, Arch, F))
+      if (Error E = In.Objects[F].Elf->loadRelocs())
+        return std::move(E);
   PlanPath = CacheDir + "/" + planKey(G, Arch, Allow, PO, toolHash()) + ".plan";
   if (auto Buf = MemoryBuffer::getFile(PlanPath, false, false)) {
     auto P = deserializePlan((*Buf)->getBuffer(), G, Arch);
     if (P) {
-      planStatuses(G, Allow, *P);
       Reused = true;
       return P;
     }
     consumeError(P.takeError()); // damaged: plan anew, and replace it
   }
-  auto P = planLink(G, Arch, Allow, PO);
+  auto P = PlanAnew();
   if (P && cacheable(*P) && !sys::fs::create_directories(CacheDir)) {
     std::string Data = serializePlan(*P);
     // A cache that cannot be written is simply not used.
@@ -166,8 +198,9 @@ static Expected<LinkPlan> planOrReuse(const SectionGraph &G,
 
 Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
   Timer.phase("graph");
+  // Edges only where relocations were read: none yet (see planOrReuse).
   Graph = std::make_unique<SectionGraph>(In);
-  const SectionGraph &G = *Graph;
+  SectionGraph &G = *Graph;
 
   Timer.phase("plan");
   PlanOptions PO;
@@ -251,7 +284,7 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
       errs() << W << "\n";
     bool Reused = false;
     auto PlanOrErr =
-        planOrReuse(G, Arch, *AllowOrErr, PO, CacheDir, PlanPath, Reused);
+        planOrReuse(In, G, Arch, *AllowOrErr, PO, CacheDir, PlanPath, Reused);
     if (!PlanOrErr)
       return PlanOrErr.takeError();
     Plan = std::move(*PlanOrErr);
@@ -277,6 +310,13 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
   // Per object: its edits; the rewritten copies; the new command line.
   std::vector<ObjectEdits> Edits = editsFromPlan(G, Plan);
   RewriteCache Cache(CacheDir);
+  // The writer needs the relocations of each object it writes anew.
+  for (uint32_t F = 0; F < In.Objects.size(); ++F)
+    if (!Edits[F].empty() && G.isLinked(F) &&
+        !In.Objects[F].Elf->RelocsLoaded &&
+        Cache.cachedPath(*In.Objects[F].Elf, Edits[F]).empty())
+      if (Error E = In.Objects[F].Elf->loadRelocs())
+        return std::move(E);
   auto NewPathOrErr = writeRewrittenObjects(G, Edits, Cache, Temps, Cmd.Output);
   if (!NewPathOrErr)
     return NewPathOrErr.takeError();
@@ -363,7 +403,8 @@ int Pipeline::run(ArrayRef<const char *> Argv) {
     return passThrough(Argv);
 
   Timer.phase("read");
-  auto InOrErr = InputSet::read(Cmd);
+  // Relocations are read later, and only if needed (planOrReuse).
+  auto InOrErr = InputSet::read(Cmd, /*WithRelocs=*/false);
   if (!InOrErr)
     return fail(InOrErr.takeError());
   Inputs = std::move(*InOrErr);

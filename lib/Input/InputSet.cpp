@@ -17,7 +17,7 @@ using namespace llvm::object;
 Error InputSet::addObject(MemoryBufferRef Buf, std::string Name,
                           size_t InputIndex, int Member,
                           std::string MemberName, bool Lazy) {
-  auto ElfOrErr = ElfObject::create(Buf, Name);
+  auto ElfOrErr = ElfObject::create(Buf, Name, WithRelocs);
   if (!ElfOrErr)
     return ElfOrErr.takeError();
   InputObject O;
@@ -142,8 +142,10 @@ Error InputSet::addFileBuffer(MemoryBufferRef Buf, std::string Path,
   return addFile(Buf, In, Files.size() - 1, /*AllowThin=*/false);
 }
 
-Expected<std::unique_ptr<InputSet>> InputSet::read(const LinkCommand &Cmd) {
+Expected<std::unique_ptr<InputSet>> InputSet::read(const LinkCommand &Cmd,
+                                                   bool WithRelocs) {
   auto S = std::make_unique<InputSet>();
+  S->WithRelocs = WithRelocs;
   S->Files.resize(Cmd.Inputs.size());
   for (size_t I = 0; I < Cmd.Inputs.size(); ++I) {
     if (Cmd.BinaryFormat) {

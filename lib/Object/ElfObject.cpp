@@ -40,6 +40,10 @@ StringRef ElfObject::relocName(uint32_t Type) const {
 }
 
 template <class ELFT>
+static Error readRelocs(ElfObject &O, const ELFFile<ELFT> &F,
+                        ArrayRef<typename ELFT::Shdr> Shdrs);
+
+template <class ELFT>
 static Error readElf(ElfObject &O, bool WithRelocs) {
   using Elf_Shdr = typename ELFT::Shdr;
   auto FileOrErr = ELFFile<ELFT>::create(O.Buffer.getBuffer());
@@ -151,10 +155,24 @@ static Error readElf(ElfObject &O, bool WithRelocs) {
     }
   }
 
-  // Relocations, grouped by the section they apply to.
-  bool SawRel = false, SawRela = false;
+  // How many relocations the file holds (what loadRelocs will read).
+  O.RelocCount = 0;
+  if (O.FileType == ELF::ET_REL)
+    for (const Elf_Shdr &H : Shdrs)
+      if ((H.sh_type == ELF::SHT_REL || H.sh_type == ELF::SHT_RELA) &&
+          H.sh_entsize)
+        O.RelocCount += H.sh_size / H.sh_entsize;
   if (!WithRelocs)
     return Error::success();
+  return readRelocs<ELFT>(O, F, Shdrs);
+}
+
+// Relocations, grouped by the section they apply to.
+template <class ELFT>
+static Error readRelocs(ElfObject &O, const ELFFile<ELFT> &F,
+                        ArrayRef<typename ELFT::Shdr> Shdrs) {
+  using Elf_Shdr = typename ELFT::Shdr;
+  bool SawRel = false, SawRela = false;
   {
     // One allocation: the sizes claimed, bounded by the file's.
     uint64_t Claimed = 0;
@@ -219,6 +237,38 @@ static Error readElf(ElfObject &O, bool WithRelocs) {
     return makeError("mixes SHT_REL and SHT_RELA sections; sysgc does not "
                      "support that");
   O.IsRela = !SawRel;
+  O.RelocsLoaded = true;
+  O.RelocCount = O.Relocs.size();
+  return Error::success();
+}
+
+template <class ELFT> static Error loadRelocsOf(ElfObject &O) {
+  auto FileOrErr = ELFFile<ELFT>::create(O.Buffer.getBuffer());
+  if (!FileOrErr)
+    return FileOrErr.takeError();
+  auto SecsOrErr = FileOrErr->sections();
+  if (!SecsOrErr)
+    return SecsOrErr.takeError();
+  return readRelocs<ELFT>(O, *FileOrErr, *SecsOrErr);
+}
+
+Error ElfObject::loadRelocs() {
+  if (RelocsLoaded)
+    return Error::success();
+  Error E = Error::success();
+  if (Is64)
+    E = IsLittleEndian ? loadRelocsOf<ELF64LE>(*this)
+                       : loadRelocsOf<ELF64BE>(*this);
+  else
+    E = IsLittleEndian ? loadRelocsOf<ELF32LE>(*this)
+                       : loadRelocsOf<ELF32BE>(*this);
+  if (E) {
+    // Nothing half-read stays behind.
+    Relocs.clear();
+    for (ElfSection &S : Sections)
+      S.RelocSection = S.FirstReloc = S.NumRelocs = 0;
+    return withContext(std::move(E), Name);
+  }
   return Error::success();
 }
 

@@ -20,7 +20,7 @@
 using namespace sysgc;
 using namespace llvm;
 
-static constexpr StringLiteral Magic = "sysgc-plan-2\n";
+static constexpr StringLiteral Magic = "sysgc-plan-3\n";
 
 bool sysgc::isLeafObject(const SectionGraph &G, const ArchInfo &Arch,
                          uint32_t File) {
@@ -261,8 +261,19 @@ std::string sysgc::serializePlan(const LinkPlan &Plan) {
     W.str(Name);
   }
   W.u32(Plan.Kept.size());
-  for (const KeptReason &K : Plan.Kept)
+  for (const KeptReason &K : Plan.Kept) {
     W.u32(K.Node);
+    W.str(K.Chain);
+  }
+  W.u32(Plan.Syscalls.size());
+  for (const SyscallStatus &S : Plan.Syscalls) {
+    W.str(S.Abi);
+    W.u32(S.Nr);
+    W.str(S.Name);
+    W.str(S.Entry);
+    W.u8(uint8_t(S.State));
+    W.str(S.Reason);
+  }
   W.u32(Plan.LiveParent.size());
   for (auto [From, Reloc] : Plan.LiveParent) {
     W.u32(From);
@@ -309,7 +320,7 @@ Expected<LinkPlan> sysgc::deserializePlan(StringRef Data, const SectionGraph &G,
     return R.Bad ? 0 : X;
   };
   auto Reloc = [&](uint32_t F, uint32_t X) {
-    if (R.Bad || F >= Files || X >= G.object(F).Relocs.size())
+    if (R.Bad || F >= Files || X >= G.object(F).RelocCount)
       R.Bad = true;
     return R.Bad ? 0 : X;
   };
@@ -403,9 +414,24 @@ Expected<LinkPlan> sysgc::deserializePlan(StringRef Data, const SectionGraph &G,
     if (!R.Bad && (!G.isAllocNode(Nd) || Name.empty()))
       R.Bad = true;
   }
-  P.Kept.resize(R.count(4));
-  for (KeptReason &K : P.Kept)
+  P.Kept.resize(R.count(8));
+  for (KeptReason &K : P.Kept) {
     K.Node = Node(R.u32());
+    K.Chain = R.str();
+  }
+  P.Syscalls.resize(R.count(21));
+  for (SyscallStatus &S : P.Syscalls) {
+    S.Abi = R.str();
+    S.Nr = R.u32();
+    S.Name = R.str();
+    S.Entry = R.str();
+    uint8_t State = R.u8();
+    if (State > uint8_t(SyscallState::AllowedNotImplemented) ||
+        !Arch.findAbi(S.Abi))
+      R.Bad = true;
+    S.State = SyscallState(State);
+    S.Reason = R.str();
+  }
   uint32_t Parents = R.count(8);
   if (Parents != N)
     R.Bad = true;
@@ -414,7 +440,7 @@ Expected<LinkPlan> sysgc::deserializePlan(StringRef Data, const SectionGraph &G,
     From = R.u32();
     Rel = R.u32();
     if (From != NoNode &&
-        (From >= N || Rel >= G.object(G.fileOf(From)).Relocs.size()))
+        (From >= N || Rel >= G.object(G.fileOf(From)).RelocCount))
       R.Bad = true;
   }
   P.Warnings.resize(R.count(4));

@@ -67,6 +67,14 @@ std::string RewriteCache::key(const ElfObject &Obj,
       .str();
 }
 
+std::string RewriteCache::cachedPath(const ElfObject &Obj,
+                                     const ObjectEdits &E) const {
+  if (Dir == "off")
+    return "";
+  std::string P = Dir + "/" + key(Obj, E) + ".o";
+  return sys::fs::exists(P) ? P : "";
+}
+
 Expected<std::string> RewriteCache::getOrWrite(const ElfObject &Obj,
                                                const ObjectEdits &E) const {
   if (Dir == "off")

@@ -328,9 +328,7 @@ TEST(PlanCache, RoundTripIsExact) {
   std::string Data = serializePlan(P);
   auto Q = deserializePlan(Data, *F.G, F.Arch);
   ASSERT_TRUE(bool(Q)) << toString(Q.takeError());
-  auto A = Allowlist::parse("read\nwrite\n", "allow", F.Arch);
-  ASSERT_TRUE(bool(A));
-  planStatuses(*F.G, *A, *Q);
+  // Statuses and still-alive chains come back with it: nothing to redo.
   EXPECT_EQ(serializePlan(*Q), Data);
   EXPECT_EQ(Q->Dead, P.Dead);
   EXPECT_EQ(Q->Exclude, P.Exclude);

@@ -88,9 +88,13 @@ public:
   /// A named symbol defined at Offset in node N (functions preferred).
   SymbolRef symbolAt(NodeId N, uint64_t Offset) const;
 
+  /// (Re)build the edges from the relocations the objects hold now: an
+  /// object read without them (ElfObject::loadRelocs not yet called) has
+  /// none. The constructor calls it.
+  void buildEdges();
+
 private:
   void resolveSymbols();
-  void buildEdges();
   void indexSymbols();
 
   const InputSet &In;

@@ -46,9 +46,11 @@ struct InputFileInfo {
 
 class InputSet {
 public:
-  /// Read every input of Cmd.
+  /// Read every input of Cmd; without WithRelocs the objects' relocations
+  /// are left for ElfObject::loadRelocs (the plan of an earlier pass may
+  /// make them unnecessary).
   static llvm::Expected<std::unique_ptr<InputSet>>
-  read(const LinkCommand &Cmd);
+  read(const LinkCommand &Cmd, bool WithRelocs = true);
 
   /// Add one object held in memory as an input of its own (tools, tests).
   /// Buf must outlive the set.
@@ -66,6 +68,8 @@ public:
   std::vector<InputFileInfo> Files;
   /// e_machine shared by all objects (0 if there are none).
   uint16_t Machine = 0;
+  /// Objects are read with their relocations.
+  bool WithRelocs = true;
 
 private:
   llvm::Error readOne(const LinkInput &In, size_t InputIndex);

@@ -97,7 +97,17 @@ public:
   uint32_t ShStrIndex = 0;
   std::vector<ElfSection> Sections;
   std::vector<ElfSymbol> Symbols;
+  /// Empty (and every section's FirstReloc/NumRelocs/RelocSection 0) until
+  /// the relocations are read: by create(WithRelocs) or loadRelocs().
   std::vector<ElfReloc> Relocs;
+  bool RelocsLoaded = false;
+  /// The number of relocations in the file, known from the section
+  /// headers before they are read (Relocs.size() once they are).
+  uint64_t RelocCount = 0;
+
+  /// Read the relocations of an object created without them (a no-op if
+  /// they are read already). On error the object stays without them.
+  llvm::Error loadRelocs();
 
   llvm::ArrayRef<ElfReloc> relocsOf(uint32_t Sec) const {
     const ElfSection &S = Sections[Sec];

@@ -9,9 +9,9 @@
 // allowlist's resolved slots, and every other object's name and bytes.
 //
 // A cached plan is read back with every index checked against the graph at
-// hand (a damaged file is a miss, never a crash); the statuses and the
-// "why still alive" chains are redone on that graph (planStatuses), since
-// they name the current files.
+// hand (a damaged file is a miss, never a crash), statuses and "why still
+// alive" chains included: a reused plan needs neither the graph's edges nor
+// the objects' relocations (only the leaves', whose shape is in the key).
 //
 //===----------------------------------------------------------------------===//
 #ifndef SYSGC_PLAN_PLANCACHE_H
@@ -31,9 +31,8 @@ std::string planKey(const SectionGraph &G, const ArchInfo &Arch,
                     const Allowlist &Allow, const PlanOptions &Opts,
                     uint64_t ToolId);
 
-/// Plan as bytes (statuses and Kept chains are left out: planStatuses
-/// redoes them). Plans with unknown-table pins are not worth caching: the
-/// caller checks cacheable().
+/// Plan as bytes, statuses and Kept chains included. Plans with
+/// unknown-table pins are not worth caching: the caller checks cacheable().
 std::string serializePlan(const LinkPlan &Plan);
 bool cacheable(const LinkPlan &Plan);
 

@@ -23,6 +23,9 @@ public:
   /// Dir "off" disables the cache.
   explicit RewriteCache(std::string Dir, unsigned MaxEntries = 32);
 
+  /// The cached file of Obj rewritten with Edits, or "" if there is none
+  /// (or the cache is off).
+  std::string cachedPath(const ElfObject &Obj, const ObjectEdits &Edits) const;
   /// The cached file of Obj rewritten with Edits, written first if the
   /// cache has none; "" when the cache is off.
   llvm::Expected<std::string> getOrWrite(const ElfObject &Obj,
