@@ -2,6 +2,7 @@
 #include "sysgc/Support/FileUtil.h"
 #include "sysgc/Support/Error.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -12,6 +13,9 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/xxhash.h"
 #include <cerrno>
+#include <elf.h>
+#include <link.h>
+#include <optional>
 #include <sys/mman.h>
 #include <cstdio>
 #include <fcntl.h>
@@ -179,8 +183,45 @@ Error sysgc::replaceFile(StringRef From, StringRef To) {
   return Error::success();
 }
 
+// The GNU build ID of the running program (its first PT_NOTE entry of that
+// type), hashed: the linker computed it from the program's bytes.
+static std::optional<uint64_t> ownBuildId() {
+  std::optional<uint64_t> Id;
+  dl_iterate_phdr(
+      [](dl_phdr_info *Info, size_t, void *Data) -> int {
+        auto &Id = *static_cast<std::optional<uint64_t> *>(Data);
+        for (int I = 0; I < Info->dlpi_phnum && !Id; ++I) {
+          const ElfW(Phdr) &P = Info->dlpi_phdr[I];
+          if (P.p_type != PT_NOTE)
+            continue;
+          const char *B =
+              reinterpret_cast<const char *>(Info->dlpi_addr + P.p_vaddr);
+          const char *E = B + P.p_memsz;
+          while (!Id && B + sizeof(ElfW(Nhdr)) <= E) {
+            const auto *N = reinterpret_cast<const ElfW(Nhdr) *>(B);
+            const char *Name = B + sizeof(ElfW(Nhdr));
+            const char *Desc = Name + alignTo(N->n_namesz, 4);
+            if (Desc + N->n_descsz > E)
+              break;
+            if (N->n_type == NT_GNU_BUILD_ID && N->n_namesz == 4 &&
+                memcmp(Name, "GNU", 4) == 0 && N->n_descsz)
+              Id = xxh3_64bits(ArrayRef<uint8_t>(
+                  reinterpret_cast<const uint8_t *>(Desc), N->n_descsz));
+            B = Desc + alignTo(N->n_descsz, 4);
+          }
+        }
+        return 1; // the first object is the program itself: stop there
+      },
+      &Id);
+  return Id;
+}
+
 uint64_t sysgc::toolHash() {
   static uint64_t H = [] {
+    // The build ID when the program has one (no need to read the
+    // executable, tens of MB, on every link), else its bytes.
+    if (std::optional<uint64_t> Id = ownBuildId())
+      return *Id;
     std::string Exe = sys::fs::getMainExecutable(nullptr, (void *)&toolHash);
     auto B = MemoryBuffer::getFile(Exe, false, false);
     if (!B)

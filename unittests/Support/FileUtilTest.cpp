@@ -4,6 +4,9 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Object/ELF.h"
+#include "llvm/Support/xxhash.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "gtest/gtest.h"
@@ -148,4 +151,30 @@ TEST(FileUtil, ReplaceFileReplacesAndRemovesTheOldFile) {
   EXPECT_TRUE(sys::fs::exists(Sub + "/keep"));
   EXPECT_TRUE(sys::fs::exists(New));
   sys::fs::remove_directories(Dir);
+}
+
+// The tool's identity is the running program's GNU build ID, as the file's
+// own note says (read here with libObject, independently).
+TEST(FileUtil, ToolHashIsTheBuildId) {
+  std::string Exe = sys::fs::getMainExecutable(nullptr, (void *)&listDir);
+  auto Buf = MemoryBuffer::getFile(Exe, false, false);
+  ASSERT_TRUE(bool(Buf));
+  auto File = object::ELF64LEFile::create((*Buf)->getBuffer());
+  ASSERT_TRUE(bool(File)) << toString(File.takeError());
+  auto Phdrs = File->program_headers();
+  ASSERT_TRUE(bool(Phdrs));
+  std::optional<uint64_t> Want;
+  for (const auto &P : *Phdrs) {
+    if (P.p_type != ELF::PT_NOTE)
+      continue;
+    Error Err = Error::success();
+    for (const auto &N : File->notes(P, Err))
+      if (N.getType() == ELF::NT_GNU_BUILD_ID && N.getName() == "GNU")
+        Want = xxh3_64bits(N.getDesc(P.p_align));
+    ASSERT_FALSE(bool(Err));
+  }
+  if (!Want) // linked without a build ID: the executable's bytes then
+    Want = xxh3_64bits(arrayRefFromStringRef((*Buf)->getBuffer()));
+  EXPECT_EQ(toolHash(), *Want);
+  EXPECT_EQ(toolHash(), toolHash());
 }

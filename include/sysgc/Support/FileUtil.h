@@ -64,8 +64,9 @@ std::string tempPathFor(llvm::StringRef Path);
 /// of other machines (a shared build directory) are never touched.
 void removeStaleTemps(llvm::ArrayRef<std::string> Dirs);
 
-/// A hash of the running executable's bytes: caches keyed by it never
-/// serve a rebuilt tool the entries of an older one.
+/// The running executable's identity (its GNU build ID, else a hash of its
+/// bytes): caches keyed by it never serve a rebuilt tool the entries of an
+/// older one.
 uint64_t toolHash();
 
 } // namespace sysgc
