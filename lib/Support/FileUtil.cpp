@@ -16,7 +16,6 @@
 #include <elf.h>
 #include <link.h>
 #include <optional>
-#include <sys/mman.h>
 #include <cstdio>
 #include <fcntl.h>
 #include <cstring>
@@ -120,13 +119,6 @@ Expected<AtomicFileBuffer> AtomicFileBuffer::create(StringRef Path,
                      toString(B.takeError()));
   }
   F.Buf = std::move(*B);
-#ifdef MADV_POPULATE_WRITE
-  // One call allocates every page of the new file, instead of one page
-  // fault per page as the writer first touches it (a kernel's vmlinux.o is
-  // thousands of pages). Only a hint: ignored where unsupported.
-  if (Size)
-    (void)::madvise(F.Buf->getBufferStart(), Size, MADV_POPULATE_WRITE);
-#endif
   return std::move(F);
 }
 
