@@ -65,10 +65,17 @@ public:
   void phase(StringRef Name) {
     crashPointForTesting(Name);
     auto Now = std::chrono::steady_clock::now();
-    if (!Current.empty())
-      Timings.push_back(
-          {Current, std::chrono::duration<double, std::milli>(Now - Start)
-                        .count()});
+    if (!Current.empty()) {
+      double Ms = std::chrono::duration<double, std::milli>(Now - Start).count();
+      // A phase entered twice (plan, around the relocations it may need)
+      // is one entry: the report's keys are unique.
+      auto It = llvm::find_if(Timings,
+                              [&](const auto &T) { return T.first == Current; });
+      if (It != Timings.end())
+        It->second += Ms;
+      else
+        Timings.push_back({Current, Ms});
+    }
     Current = Name.str();
     Start = Now;
   }

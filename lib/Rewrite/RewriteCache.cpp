@@ -67,11 +67,19 @@ std::string RewriteCache::key(const ElfObject &Obj,
       .str();
 }
 
+const std::string &RewriteCache::keyOnce(const ElfObject &Obj,
+                                         const ObjectEdits &E) const {
+  auto [It, New] = Keys.try_emplace({&Obj, &E});
+  if (New)
+    It->second = key(Obj, E);
+  return It->second;
+}
+
 std::string RewriteCache::cachedPath(const ElfObject &Obj,
                                      const ObjectEdits &E) const {
   if (Dir == "off")
     return "";
-  std::string P = Dir + "/" + key(Obj, E) + ".o";
+  std::string P = Dir + "/" + keyOnce(Obj, E) + ".o";
   return sys::fs::exists(P) ? P : "";
 }
 
@@ -79,7 +87,7 @@ Expected<std::string> RewriteCache::getOrWrite(const ElfObject &Obj,
                                                const ObjectEdits &E) const {
   if (Dir == "off")
     return std::string();
-  std::string P = Dir + "/" + key(Obj, E) + ".o";
+  std::string P = Dir + "/" + keyOnce(Obj, E) + ".o";
   if (sys::fs::exists(P))
     return P;
   if (std::error_code EC = sys::fs::create_directories(Dir))

@@ -13,6 +13,7 @@
 
 #include "sysgc/Rewrite/ObjectWriter.h"
 #include "llvm/Support/Error.h"
+#include <map>
 #include <string>
 #include <vector>
 
@@ -38,8 +39,15 @@ public:
   std::string key(const ElfObject &Obj, const ObjectEdits &Edits) const;
 
 private:
+  /// key(), once per (object, edits) of this link: a kernel's edits (every
+  /// renamed section, every piece) make a string of hundreds of KB.
+  const std::string &keyOnce(const ElfObject &Obj,
+                             const ObjectEdits &Edits) const;
   std::string Dir;
   unsigned MaxEntries;
+  mutable std::map<std::pair<const ElfObject *, const ObjectEdits *>,
+                   std::string>
+      Keys;
 };
 
 } // namespace sysgc
