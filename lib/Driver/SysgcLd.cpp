@@ -231,6 +231,12 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
     for (const std::string &P : *Pats)
       if (Error E = PO.Discarded.add(P))
         return withContext(std::move(E), Script);
+    // What the script names (jiffies = jiffies_64, PROVIDE, ASSERT, ...)
+    // stays: lld would not find it otherwise.
+    auto Names = scriptSymbolNames((*Text)->getBuffer(), Script);
+    if (!Names)
+      return Names.takeError();
+    PO.RootSymbols.insert(PO.RootSymbols.end(), Names->begin(), Names->end());
   }
   {
     std::vector<std::string> W;

@@ -1,4 +1,4 @@
-//===- LinkerScript.cpp - Find the /DISCARD/ patterns of a script ---------===//
+//===- LinkerScript.cpp - What sysgc reads of a linker script ------------===//
 //
 // A deliberately small reader: comments are stripped, then each
 // "/DISCARD/ : { ... }" block is scanned for input section descriptions
@@ -8,13 +8,15 @@
 //===----------------------------------------------------------------------===//
 #include "sysgc/Link/LinkerScript.h"
 #include "sysgc/Support/Error.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include <algorithm>
 
 using namespace sysgc;
 using namespace llvm;
 
-Expected<std::vector<std::string>>
-sysgc::parseDiscardPatterns(StringRef Script, StringRef Name) {
-  // Strip /* */ comments.
+// Script with its /* */ comments blanked.
+static Expected<std::string> stripComments(StringRef Script, StringRef Name) {
   std::string Text;
   for (size_t I = 0; I < Script.size();) {
     if (Script.substr(I).starts_with("/*")) {
@@ -27,6 +29,15 @@ sysgc::parseDiscardPatterns(StringRef Script, StringRef Name) {
     }
     Text += Script[I++];
   }
+  return Text;
+}
+
+Expected<std::vector<std::string>>
+sysgc::parseDiscardPatterns(StringRef Script, StringRef Name) {
+  auto TextOrErr = stripComments(Script, Name);
+  if (!TextOrErr)
+    return TextOrErr.takeError();
+  std::string Text = std::move(*TextOrErr);
   std::vector<std::string> Out;
   StringRef T = Text;
   for (size_t Pos = T.find("/DISCARD/"); Pos != StringRef::npos;
@@ -66,6 +77,39 @@ sysgc::parseDiscardPatterns(StringRef Script, StringRef Name) {
       I = J;
     }
   }
+  return Out;
+}
+
+Expected<std::vector<std::string>>
+sysgc::scriptSymbolNames(StringRef Script, StringRef Name) {
+  auto TextOrErr = stripComments(Script, Name);
+  if (!TextOrErr)
+    return TextOrErr.takeError();
+  StringRef T = *TextOrErr;
+  auto IsNameChar = [](char C) {
+    return isAlnum(C) || C == '_' || C == '.' || C == '$';
+  };
+  std::vector<std::string> Out;
+  for (size_t I = 0; I < T.size();) {
+    if (T[I] == '"') { // a quoted string (ASSERT messages): no names
+      size_t E = T.find('"', I + 1);
+      I = E == StringRef::npos ? T.size() : E + 1;
+      continue;
+    }
+    if (!IsNameChar(T[I])) {
+      ++I;
+      continue;
+    }
+    size_t J = I;
+    while (J < T.size() && IsNameChar(T[J]))
+      ++J;
+    StringRef Tok = T.slice(I, J);
+    if (!isDigit(Tok[0]))
+      Out.push_back(Tok.str());
+    I = J;
+  }
+  llvm::sort(Out);
+  Out.erase(std::unique(Out.begin(), Out.end()), Out.end());
   return Out;
 }
 

@@ -156,6 +156,32 @@ class MiniKernel(unittest.TestCase):
         self.assertFalse("net_families" in syms)
         self.assertTrue("init_uts_ns" in syms)
 
+    def test_symbols_a_linker_script_names_are_kept(self):
+        # A script's assignment is a root, as in lld's own GC: with the dead
+        # sections excluded, lld would otherwise stop with "symbol not found".
+        script = os.path.join(self.tmp, "alias.lds")
+        with open(script, "w") as f:
+            f.write("/* __x64_sys_mkdir is only named in a comment */\n"
+                    "sysgc_test_helper = jhash;\n"
+                    "sysgc_test_entry = __x64_sys_socket;\n")
+        out, rep, _ = self.shrink("archive", "one",
+                                  out=os.path.join(self.tmp, "alias"),
+                                  extra=["-T", script])
+        syms = symbols(out)
+        # jhash (a lib.a helper only uname and futex call) stays; its
+        # callers go.
+        self.assertIn("jhash", syms)
+        self.assertNotIn("hash_futex", syms)
+        # The socket entry's code stays, with what it calls, but the
+        # syscall is still -ENOSYS; mkdir goes.
+        self.assertIn("__x64_sys_socket", syms)
+        self.assertIn("sock_alloc", syms)
+        self.assertNotIn("__x64_sys_mkdir", syms)
+        self.assertIn("socket", rep["syscalls"]["x64"]["removed_code_kept"])
+        got = program_results(out)
+        self.assertEqual(got["exit"], 0, got["raw"])
+        self.assertEqual(got["syscall"][IMPLEMENTED["socket"]], [ENOSYS, ENOSYS])
+
     def test_report_matches_the_output(self):
         plain_out = os.path.join(self.tmp, "plain-for-report")
         self.assertEqual(mk.link(self.objs, "archive", LLD, plain_out).returncode, 0)

@@ -3,7 +3,8 @@
 // sysgc does not interpret linker scripts; it only needs to know which input
 // sections a script throws away (/DISCARD/), because such sections (objtool
 // annotations, .discard.addressable, .export_symbol, ...) reference code
-// without keeping it alive in the output.
+// without keeping it alive in the output, and which symbols a script names,
+// because those are roots.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SYSGC_LINK_LINKERSCRIPT_H
@@ -22,6 +23,13 @@ namespace sysgc {
 /// The input-section patterns of every /DISCARD/ block in Script.
 llvm::Expected<std::vector<std::string>>
 parseDiscardPatterns(llvm::StringRef Script, llvm::StringRef Name);
+
+/// Every name in Script that could be a symbol (identifier-like tokens
+/// outside comments and strings; section names and keywords included),
+/// sorted and unique. A symbol a script assigns from, PROVIDEs, ASSERTs or
+/// takes the ADDR of is a root lld keeps alive: sysgc must never remove it.
+llvm::Expected<std::vector<std::string>>
+scriptSymbolNames(llvm::StringRef Script, llvm::StringRef Name);
 
 /// A set of section-name globs.
 class SectionMatcher {
