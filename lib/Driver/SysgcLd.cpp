@@ -148,15 +148,11 @@ struct Pipeline {
 // Read the relocations of every object (they were left unread, in case an
 // earlier pass's plan made them unnecessary) and give the graph its edges.
 static Error loadAllRelocs(InputSet &In, SectionGraph &G) {
-  bool Changed = false;
   for (InputObject &O : In.Objects)
-    if (!O.Elf->RelocsLoaded) {
-      if (Error E = O.Elf->loadRelocs())
-        return E;
-      Changed = true;
-    }
-  if (Changed)
-    G.buildEdges();
+    if (Error E = O.Elf->loadRelocs()) // a no-op where read already
+      return E;
+  // The graph was built before any of them (a leaf's too) was read.
+  G.buildEdges();
   return Error::success();
 }
 
