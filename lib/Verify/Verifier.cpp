@@ -121,6 +121,146 @@ Expected<std::vector<uint64_t>> branchTargets(const ElfObject &O,
 }
 } // namespace
 
+namespace {
+// A definition the output must hold unless dead: a sized function or object.
+bool counted(const ElfSymbol &S) {
+  return S.Size && !S.Name.empty() &&
+         (S.Type == ELF::STT_FUNC || S.Type == ELF::STT_OBJECT);
+}
+
+// Fn(symbol, dead) for each such definition in an allocated section that
+// is not discarded, overridden weak ones left out; MergeFn(symbol) instead
+// for those of SHF_MERGE sections, which lld collects piece by piece (an
+// unreferenced string or constant goes even from a retained section).
+template <class DefFn, class MergeDefFn>
+void forEachPlanned(const SectionGraph &G, const LinkPlan &Plan, DefFn Fn,
+                    MergeDefFn MergeFn) {
+  for (NodeId N = 0; N < G.numNodes(); ++N) {
+    if (!G.isAllocNode(N) || Plan.Discarded[N])
+      continue;
+    bool Merge = G.section(N).Flags & ELF::SHF_MERGE;
+    uint32_t F = G.fileOf(N);
+    const ElfObject &O = G.object(F);
+    for (uint32_t S : G.symbolIndicesIn(N)) {
+      const ElfSymbol &Sym = O.Symbols[S];
+      if (!counted(Sym))
+        continue;
+      if (Sym.Binding != ELF::STB_LOCAL) {
+        SymbolRef Win = G.resolve(F, S);
+        if (Win.File != F || Win.Sym != S)
+          continue;
+      }
+      if (Merge)
+        MergeFn(Sym);
+      else
+        Fn(Sym, bool(Plan.Dead[N]));
+    }
+  }
+}
+
+bool countedInOutput(const ElfSymbol &S) { return S.inSection() && counted(S); }
+
+// Retain mode: lld collects nothing and the dead sections are excluded, so
+// the output must hold exactly the definitions the plan retains, plus
+// whichever merge-section ones lld kept. Checked by counting, with names
+// looked up only for the few that merge-section symbols also bear (for
+// each of those: at least as many in the output as retained).
+bool retainedCountsMatch(const ElfObject &Out, const SectionGraph &G,
+                         const LinkPlan &Plan) {
+  std::vector<StringRef> MergeNames;
+  forEachPlanned(G, Plan, [](const ElfSymbol &, bool) {},
+                 [&](const ElfSymbol &S) { MergeNames.push_back(S.Name); });
+  // Names rarely hit: a (first byte, length) filter before the map.
+  std::vector<bool> MayBeMerge(256 * 64);
+  auto FilterKey = [](StringRef N) {
+    return size_t(uint8_t(N[0])) * 64 + std::min<size_t>(N.size(), 63);
+  };
+  DenseMap<uint64_t, std::pair<int, int>> PerMergeName; // retained, got
+  for (StringRef N : MergeNames) {
+    MayBeMerge[FilterKey(N)] = true;
+    PerMergeName[xxh3_64bits(N)];
+  }
+  auto MergeSlot = [&](StringRef N) -> std::pair<int, int> * {
+    if (MergeNames.empty() || !MayBeMerge[FilterKey(N)])
+      return nullptr;
+    auto It = PerMergeName.find(xxh3_64bits(N));
+    return It == PerMergeName.end() ? nullptr : &It->second;
+  };
+  size_t Retained = 0, Got = 0;
+  forEachPlanned(
+      G, Plan,
+      [&](const ElfSymbol &S, bool Dead) {
+        if (Dead)
+          return;
+        if (auto *Slot = MergeSlot(S.Name))
+          ++Slot->first;
+        else
+          ++Retained;
+      },
+      [](const ElfSymbol &) {});
+  for (const ElfSymbol &S : Out.Symbols) {
+    if (!countedInOutput(S))
+      continue;
+    if (auto *Slot = MergeSlot(S.Name))
+      ++Slot->second;
+    else
+      ++Got;
+  }
+  bool Ok = Got == Retained;
+  for (auto &[H, RG] : PerMergeName)
+    Ok &= RG.second >= RG.first;
+  return Ok;
+}
+
+// lld collected what the plan predicted, and nothing more (Retain mode:
+// anything else would be code the kernel may need). Compared by symbol
+// name counts, since renamed and split sections share names: by counting
+// alone when that settles it, else name by name, to say which.
+Error checkCollection(const ElfObject &Out, const SectionGraph &G,
+                      const LinkPlan &Plan, VerifyResult &R) {
+  if (Plan.Mode == GcMode::Retain && retainedCountsMatch(Out, G, Plan))
+    return Error::success();
+  // Keyed by the names' 64-bit hashes (no string copies); each keeps one
+  // name for messages.
+  struct Count {
+    int Retained = 0, Dead = 0, Got = 0;
+    StringRef Name;
+  };
+  DenseMap<uint64_t, Count> Want; // definitions in the inputs and the output
+  Want.reserve(G.numNodes());
+  forEachPlanned(
+      G, Plan,
+      [&](const ElfSymbol &Sym, bool Dead) {
+        Count &C = Want[xxh3_64bits(Sym.Name)];
+        C.Name = Sym.Name;
+        (Dead ? C.Dead : C.Retained)++;
+      },
+      [](const ElfSymbol &) {});
+  for (const ElfSymbol &S : Out.Symbols)
+    if (countedInOutput(S)) {
+      auto It = Want.find(xxh3_64bits(S.Name));
+      if (It != Want.end())
+        ++It->second.Got;
+    }
+  std::vector<std::string> Lost;
+  for (auto &E : Want) {
+    auto [Retained, Dead, Got, Name] = E.second;
+    if (Got < Retained && Plan.Mode == GcMode::Retain)
+      Lost.push_back(Name.str());
+    else if (Got > Retained && Dead)
+      R.Notes.push_back(("kept by the linker despite the plan: " + Name).str());
+  }
+  llvm::sort(Lost);
+  llvm::sort(R.Notes);
+  if (!Lost.empty())
+    return makeError("{0}: lld collected {1} symbol(s) the plan retains, "
+                     "e.g. {2}: a reference sysgc did not see; refusing the "
+                     "output",
+                     Out.Name, Lost.size(), Lost.front());
+  return Error::success();
+}
+} // namespace
+
 Expected<VerifyResult> sysgc::verifyOutput(const ElfObject &Out,
                                            const SectionGraph &G,
                                            const LinkPlan &Plan) {
@@ -231,133 +371,7 @@ Expected<VerifyResult> sysgc::verifyOutput(const ElfObject &Out,
       return makeError("{0}: removed syscall {1}:{2} still has {3}", Out.Name,
                        S.Abi, S.Name, S.Entry);
 
-  // lld collected what the plan predicted, and nothing more (Retain mode:
-  // anything else would be code the kernel may need). Compared by symbol
-  // name counts, since renamed and split sections share names.
-  // The definitions that count: sized functions and objects of allocated
-  // sections, overridden weak ones left out.
-  auto Counted = [](const ElfSymbol &S) {
-    return S.Size && !S.Name.empty() &&
-           (S.Type == ELF::STT_FUNC || S.Type == ELF::STT_OBJECT);
-  };
-  // Fn(symbol, dead) for each definition that must be in the output unless
-  // dead: sized functions and objects of allocated sections, overridden
-  // weak ones left out. MergeFn(symbol) for those of SHF_MERGE sections,
-  // which lld collects piece by piece (an unreferenced string or constant
-  // goes even from a retained section): not checked.
-  auto ForEachPlanned = [&](auto Fn, auto MergeFn) {
-    for (NodeId N = 0; N < G.numNodes(); ++N) {
-      if (!G.isAllocNode(N) || Plan.Discarded[N])
-        continue;
-      bool Merge = G.section(N).Flags & ELF::SHF_MERGE;
-      uint32_t F = G.fileOf(N);
-      const ElfObject &O = G.object(F);
-      for (uint32_t S : G.symbolIndicesIn(N)) {
-        const ElfSymbol &Sym = O.Symbols[S];
-        if (!Counted(Sym))
-          continue;
-        if (Sym.Binding != ELF::STB_LOCAL) {
-          SymbolRef Win = G.resolve(F, S);
-          if (Win.File != F || Win.Sym != S)
-            continue;
-        }
-        if (Merge)
-          MergeFn(Sym);
-        else
-          Fn(Sym, bool(Plan.Dead[N]));
-      }
-    }
-  };
-  auto CountsInOutput = [&](const ElfSymbol &S) {
-    return S.inSection() && Counted(S);
-  };
-  // Retain mode: lld collects nothing and the dead sections are excluded,
-  // so the output must hold exactly the symbols the plan retains, plus
-  // whichever merge-section ones lld kept. That is checked by counting,
-  // with names looked up only for the few that merge-section symbols also
-  // bear (per name there: at least as many as retained); when the counts
-  // disagree, or in Collect mode where lld decides, every name is compared
-  // below to say which.
-  if (Plan.Mode == GcMode::Retain) {
-    std::vector<StringRef> MergeNames;
-    ForEachPlanned([](const ElfSymbol &, bool) {},
-                   [&](const ElfSymbol &S) { MergeNames.push_back(S.Name); });
-    // Names rarely hit: a (first byte, length) filter before the map.
-    std::vector<bool> MayBeMerge(256 * 64);
-    auto FilterKey = [](StringRef N) {
-      return size_t(uint8_t(N[0])) * 64 + std::min<size_t>(N.size(), 63);
-    };
-    DenseMap<uint64_t, std::pair<int, int>> PerMergeName; // retained, got
-    for (StringRef N : MergeNames) {
-      MayBeMerge[FilterKey(N)] = true;
-      PerMergeName[xxh3_64bits(N)];
-    }
-    auto MergeSlot = [&](StringRef N) -> std::pair<int, int> * {
-      if (MergeNames.empty() || !MayBeMerge[FilterKey(N)])
-        return nullptr;
-      auto It = PerMergeName.find(xxh3_64bits(N));
-      return It == PerMergeName.end() ? nullptr : &It->second;
-    };
-    size_t Retained = 0, Got = 0;
-    ForEachPlanned(
-        [&](const ElfSymbol &S, bool Dead) {
-          if (Dead)
-            return;
-          if (auto *Slot = MergeSlot(S.Name))
-            ++Slot->first;
-          else
-            ++Retained;
-        },
-        [](const ElfSymbol &) {});
-    for (const ElfSymbol &S : Out.Symbols) {
-      if (!CountsInOutput(S))
-        continue;
-      if (auto *Slot = MergeSlot(S.Name))
-        ++Slot->second;
-      else
-        ++Got;
-    }
-    bool Ok = Got == Retained;
-    for (auto &[H, RG] : PerMergeName)
-      Ok &= RG.second >= RG.first;
-    if (Ok)
-      return R;
-  }
-  // Keyed by the names' 64-bit hashes (no string copies); each keeps one
-  // name for messages.
-  struct Count {
-    int Retained = 0, Dead = 0, Got = 0;
-    StringRef Name;
-  };
-  DenseMap<uint64_t, Count> Want; // definitions in the inputs and the output
-  Want.reserve(G.numNodes());
-  ForEachPlanned(
-      [&](const ElfSymbol &Sym, bool Dead) {
-        Count &C = Want[xxh3_64bits(Sym.Name)];
-        C.Name = Sym.Name;
-        (Dead ? C.Dead : C.Retained)++;
-      },
-      [](const ElfSymbol &) {});
-  for (const ElfSymbol &S : Out.Symbols)
-    if (CountsInOutput(S)) {
-      auto It = Want.find(xxh3_64bits(S.Name));
-      if (It != Want.end())
-        ++It->second.Got;
-    }
-  std::vector<std::string> Lost;
-  for (auto &E : Want) {
-    auto [Retained, Dead, Got, Name] = E.second;
-    if (Got < Retained && Plan.Mode == GcMode::Retain)
-      Lost.push_back(Name.str());
-    else if (Got > Retained && Dead)
-      R.Notes.push_back(("kept by the linker despite the plan: " + Name).str());
-  }
-  llvm::sort(Lost);
-  llvm::sort(R.Notes);
-  if (!Lost.empty())
-    return makeError("{0}: lld collected {1} symbol(s) the plan retains, "
-                     "e.g. {2}: a reference sysgc did not see; refusing the "
-                     "output",
-                     Out.Name, Lost.size(), Lost.front());
+  if (Error E = checkCollection(Out, G, Plan, R))
+    return std::move(E);
   return R;
 }
