@@ -13,8 +13,9 @@
 //   sysgc-bench synthetic [--functions 20000,60000,200000] [--runs N]
 //       kernel-shaped inputs of growing size (function sections, calls,
 //       a dispatch table and switch, __ex_table, ORC-like tables), each
-//       linked three times as the kallsyms passes do: the same kernel
-//       object with a different data-only kallsyms object each pass.
+//       linked three times as the kallsyms passes do, with the flags Kbuild
+//       gives an x86 vmlinux link: the same kernel object with a different
+//       data-only kallsyms object each pass.
 //
 //===----------------------------------------------------------------------===//
 #include "NormalizedLink.h"
@@ -516,9 +517,14 @@ int main(int argc, const char **argv) {
           errs() << "sysgc-bench: cannot assemble " << Ks << ".s\n";
           return 1;
         }
+        // The flags Kbuild gives every x86 vmlinux link (--emit-relocs for
+        // the relocs tool, the build ID, ...), then the synthetic inputs.
         Links.push_back({Dir,
-                         {"-static", "-nostdlib", "-T", Dir + "/k.lds",
-                          Dir + "/k.o", Ks + ".o"},
+                         {"-m", "elf_x86_64", "-z", "noexecstack",
+                          "--emit-relocs", "--discard-none", "-z",
+                          "max-page-size=0x200000", "--build-id=sha1",
+                          "--strip-debug", "-static", "-nostdlib", "-T",
+                          Dir + "/k.lds", Dir + "/k.o", Ks + ".o"},
                          {}});
       }
       if (Error E = prepareNormalized(Links, Dir, Temps)) {
