@@ -37,16 +37,23 @@ StringRef sysgc::toString(SyscallState S) {
 // instead of tens of thousands.
 void sysgc::pruneSplits(const SectionGraph &G, LinkPlan &Plan) {
   for (TableSplit &S : Plan.Splits) {
+    // Every entry is in the remainder or in one piece: what stays in place
+    // is every entry no dead owner's piece takes, in order.
+    uint32_t N = G.object(S.File).Sections[S.Sec].Size / S.EntrySize;
+    std::vector<bool> Moves(N);
     std::vector<TablePiece> Kept;
-    for (TablePiece &P : S.Pieces) {
-      if (Plan.Dead[G.node(S.File, P.Owner)])
+    for (TablePiece &P : S.Pieces)
+      if (Plan.Dead[G.node(S.File, P.Owner)]) {
+        for (uint32_t En : P.Entries)
+          Moves[En] = true;
         Kept.push_back(std::move(P));
-      else
-        S.Remainder.insert(S.Remainder.end(), P.Entries.begin(),
-                           P.Entries.end());
-    }
+      }
     S.Pieces = std::move(Kept);
-    llvm::sort(S.Remainder);
+    S.Remainder.clear();
+    S.Remainder.reserve(N);
+    for (uint32_t En = 0; En < N; ++En)
+      if (!Moves[En])
+        S.Remainder.push_back(En);
   }
   llvm::erase_if(Plan.Splits,
                  [](const TableSplit &S) { return S.Pieces.empty(); });
