@@ -377,8 +377,10 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
   RD.Plan = &Plan;
   RD.Verify = *VerifyOrErr;
   RD.IncludeTimings = Opts.ReportTimings;
-  Timer.phase("");
-  RD.Timings = Timer.Timings;
+  RD.TimingsNow = [&] {
+    Timer.phase(""); // the report phase ends as its timings are written
+    return Timer.Timings;
+  };
   if (Opts.Report) {
     std::string Json;
     raw_string_ostream JS(Json);

@@ -12,6 +12,7 @@
 #include "sysgc/Plan/Plan.h"
 #include "sysgc/Verify/Verifier.h"
 #include "llvm/Support/raw_ostream.h"
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -34,6 +35,9 @@ struct ReportData {
   VerifyResult Verify;
   /// Phase name -> milliseconds, in pipeline order.
   std::vector<std::pair<std::string, double>> Timings;
+  /// If set, asked for the timings when they are written (the report's
+  /// last member), so that the report's own phase covers its writing.
+  std::function<std::vector<std::pair<std::string, double>>()> TimingsNow;
   bool IncludeTimings = true;
 };
 
