@@ -12,6 +12,7 @@
 #include "sysgc/Support/Error.h"
 #include "llvm/Object/ELF.h"
 #include "llvm/Object/ELFTypes.h"
+#include <optional>
 
 using namespace sysgc;
 using namespace llvm;
@@ -43,34 +44,17 @@ template <class ELFT>
 static Error readRelocs(ElfObject &O, const ELFFile<ELFT> &F,
                         ArrayRef<typename ELFT::Shdr> Shdrs);
 
+// Every section header, its name and its bytes.
 template <class ELFT>
-static Error readElf(ElfObject &O, bool WithRelocs) {
+static Error readSections(ElfObject &O, const ELFFile<ELFT> &F,
+                          ArrayRef<typename ELFT::Shdr> Shdrs,
+                          StringRef ShStrTab) {
   using Elf_Shdr = typename ELFT::Shdr;
-  auto FileOrErr = ELFFile<ELFT>::create(O.Buffer.getBuffer());
-  if (!FileOrErr)
-    return FileOrErr.takeError();
-  const ELFFile<ELFT> &F = *FileOrErr;
-  O.Machine = F.getHeader().e_machine;
-  O.FileType = F.getHeader().e_type;
-
-  auto SecsOrErr = F.sections();
-  if (!SecsOrErr)
-    return SecsOrErr.takeError();
-  ArrayRef<Elf_Shdr> Shdrs = *SecsOrErr;
-  auto StrIdx = F.getHeader().e_shstrndx == ELF::SHN_XINDEX && !Shdrs.empty()
-                    ? Shdrs[0].sh_link
-                    : F.getHeader().e_shstrndx;
-  O.ShStrIndex = StrIdx;
-  auto ShStrTabOrErr = F.getSectionStringTable(Shdrs);
-  if (!ShStrTabOrErr)
-    return ShStrTabOrErr.takeError();
-
   O.Sections.resize(Shdrs.size());
-  const Elf_Shdr *Symtab = nullptr;
   for (size_t I = 0; I < Shdrs.size(); ++I) {
     const Elf_Shdr &H = Shdrs[I];
     ElfSection &S = O.Sections[I];
-    auto NameOrErr = F.getSectionName(H, *ShStrTabOrErr);
+    auto NameOrErr = F.getSectionName(H, ShStrTab);
     if (!NameOrErr)
       return withContext(NameOrErr.takeError(),
                          "section #" + Twine(I));
@@ -91,17 +75,15 @@ static Error readElf(ElfObject &O, bool WithRelocs) {
         return withContext(DataOrErr.takeError(), "section " + S.Name);
       S.Contents = *DataOrErr;
     }
-    if (H.sh_type == ELF::SHT_SYMTAB) {
-      if (Symtab)
-        return makeError("more than one SHT_SYMTAB section");
-      Symtab = &H;
-      O.SymtabIndex = I;
-    }
-    if (H.sh_type == ELF::SHT_SYMTAB_SHNDX)
-      O.SymtabShndxIndex = I;
   }
+  return Error::success();
+}
 
-  // Symbols.
+// Every symbol of Symtab (none if there is no symbol table).
+template <class ELFT>
+static Error readSymbols(ElfObject &O, const ELFFile<ELFT> &F,
+                         ArrayRef<typename ELFT::Shdr> Shdrs,
+                         const typename ELFT::Shdr *Symtab) {
   if (Symtab) {
     auto SymsOrErr = F.symbols(Symtab);
     if (!SymsOrErr)
@@ -154,6 +136,48 @@ static Error readElf(ElfObject &O, bool WithRelocs) {
       S.Shndx = Shndx;
     }
   }
+  return Error::success();
+}
+
+template <class ELFT>
+static Error readElf(ElfObject &O, bool WithRelocs) {
+  using Elf_Shdr = typename ELFT::Shdr;
+  auto FileOrErr = ELFFile<ELFT>::create(O.Buffer.getBuffer());
+  if (!FileOrErr)
+    return FileOrErr.takeError();
+  const ELFFile<ELFT> &F = *FileOrErr;
+  O.Machine = F.getHeader().e_machine;
+  O.FileType = F.getHeader().e_type;
+
+  auto SecsOrErr = F.sections();
+  if (!SecsOrErr)
+    return SecsOrErr.takeError();
+  ArrayRef<Elf_Shdr> Shdrs = *SecsOrErr;
+  auto StrIdx = F.getHeader().e_shstrndx == ELF::SHN_XINDEX && !Shdrs.empty()
+                    ? Shdrs[0].sh_link
+                    : F.getHeader().e_shstrndx;
+  O.ShStrIndex = StrIdx;
+  auto ShStrTabOrErr = F.getSectionStringTable(Shdrs);
+  if (!ShStrTabOrErr)
+    return ShStrTabOrErr.takeError();
+
+  // Where the symbol table is.
+  const Elf_Shdr *Symtab = nullptr;
+  for (size_t I = 0; I < Shdrs.size(); ++I) {
+    if (Shdrs[I].sh_type == ELF::SHT_SYMTAB) {
+      if (Symtab)
+        return makeError("more than one SHT_SYMTAB section");
+      Symtab = &Shdrs[I];
+      O.SymtabIndex = I;
+    }
+    if (Shdrs[I].sh_type == ELF::SHT_SYMTAB_SHNDX)
+      O.SymtabShndxIndex = I;
+  }
+
+  if (Error E = readSections<ELFT>(O, F, Shdrs, *ShStrTabOrErr))
+    return E;
+  if (Error E = readSymbols<ELFT>(O, F, Shdrs, Symtab))
+    return E;
 
   // How many relocations the file holds (what loadRelocs will read).
   O.RelocCount = 0;
