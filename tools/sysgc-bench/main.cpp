@@ -204,14 +204,28 @@ void print(const std::vector<Measurement> &Ms, raw_ostream &OS) {
   OS << "| input | links | ld.lld-22 s | lld, normalised s | sysgc-ld s | "
         "ratio | ratio vs normalised | lld RSS MB | sysgc-ld RSS MB | "
         "RSS ratio |\n|---|---|---|---|---|---|---|---|---|---|\n";
+  // The ratios of medians, then the spread of the per-build ratios (lld
+  // and sysgc-ld alternate within a build, so each build's ratio shares
+  // its noise).
+  auto Spread = [](const std::vector<double> &Num,
+                   const std::vector<double> &Den) {
+    double Lo = 0, Hi = 0;
+    for (size_t I = 0; I < Num.size() && I < Den.size(); ++I) {
+      double R = Den[I] ? Num[I] / Den[I] : 0;
+      Lo = I ? std::min(Lo, R) : R;
+      Hi = I ? std::max(Hi, R) : R;
+    }
+    return formatv("{0:f2}-{1:f2}", Lo, Hi).str();
+  };
   for (const Measurement &M : Ms) {
     double L = median(M.Lld), LN = median(M.LldNormalized),
            S = median(M.Sysgc);
-    OS << formatv("| {0} | {1} | {2:f3} | {3:f3} | {4:f3} | {5:f2} | {6:f2} | "
-                  "{7:f1} | {8:f1} | {9:f2} |\n",
+    OS << formatv("| {0} | {1} | {2:f3} | {3:f3} | {4:f3} | {5:f2} ({10}) | "
+                  "{6:f2} ({11}) | {7:f1} | {8:f1} | {9:f2} |\n",
                   M.Name, M.Links, L, LN, S, L ? S / L : 0, LN ? S / LN : 0,
                   M.LldRss / 1024.0, M.SysgcRss / 1024.0,
-                  M.LldRss ? double(M.SysgcRss) / M.LldRss : 0);
+                  M.LldRss ? double(M.SysgcRss) / M.LldRss : 0,
+                  Spread(M.Sysgc, M.Lld), Spread(M.Sysgc, M.LldNormalized));
   }
   // How the cost grows with the input: per 1000 functions, each size
   // against the smallest. Linear growth keeps these near 1.
