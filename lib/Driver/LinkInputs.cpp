@@ -16,24 +16,29 @@ using namespace sysgc;
 using namespace llvm;
 
 Expected<std::vector<std::string>>
-sysgc::writeRewrittenObjects(const SectionGraph &G,
+sysgc::writeRewrittenObjects(const SectionGraph &G, InputSet &In,
                              const std::vector<ObjectEdits> &Edits,
                              const RewriteCache &Cache, TempFiles &Temps,
                              StringRef Output) {
-  const InputSet &In = G.inputs();
   std::vector<std::string> NewPath(In.Objects.size());
   for (uint32_t F = 0; F < In.Objects.size(); ++F) {
     if (Edits[F].empty() || !G.isLinked(F))
       continue;
-    const ElfObject &Obj = *In.Objects[F].Elf;
+    ElfObject &Obj = *In.Objects[F].Elf;
     // Kbuild links vmlinux.o up to three times (kallsyms): the same input
     // with the same edits is written once.
-    auto Cached = Cache.getOrWrite(Obj, Edits[F]);
-    if (Cached && !Cached->empty()) {
-      NewPath[F] = *Cached;
+    NewPath[F] = Cache.cachedPath(Obj, Edits[F]);
+    if (!NewPath[F].empty())
+      continue;
+    // Written anew: the writer needs the relocations.
+    if (Error E = Obj.loadRelocs())
+      return std::move(E);
+    auto Stored = Cache.store(Obj, Edits[F]);
+    if (Stored && !Stored->empty()) {
+      NewPath[F] = *Stored;
       continue;
     }
-    consumeError(Cached.takeError()); // no cache: a private copy will do
+    consumeError(Stored.takeError()); // no cache: a private copy will do
     std::string Base = sys::path::filename(In.Objects[F].MemberIndex >= 0
                                                ? In.Objects[F].MemberName
                                                : In.Objects[F].Name)

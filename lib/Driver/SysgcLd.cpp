@@ -319,14 +319,8 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
   // Per object: its edits; the rewritten copies; the new command line.
   std::vector<ObjectEdits> Edits = editsFromPlan(G, Plan);
   RewriteCache Cache(CacheDir);
-  // The writer needs the relocations of each object it writes anew.
-  for (uint32_t F = 0; F < In.Objects.size(); ++F)
-    if (!Edits[F].empty() && G.isLinked(F) &&
-        !In.Objects[F].Elf->RelocsLoaded &&
-        Cache.cachedPath(*In.Objects[F].Elf, Edits[F]).empty())
-      if (Error E = In.Objects[F].Elf->loadRelocs())
-        return std::move(E);
-  auto NewPathOrErr = writeRewrittenObjects(G, Edits, Cache, Temps, Cmd.Output);
+  auto NewPathOrErr =
+      writeRewrittenObjects(G, In, Edits, Cache, Temps, Cmd.Output);
   if (!NewPathOrErr)
     return NewPathOrErr.takeError();
   std::vector<std::string> NewPath = std::move(*NewPathOrErr);

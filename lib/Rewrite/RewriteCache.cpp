@@ -83,15 +83,13 @@ std::string RewriteCache::cachedPath(const ElfObject &Obj,
   return sys::fs::exists(P) ? P : "";
 }
 
-Expected<std::string> RewriteCache::getOrWrite(const ElfObject &Obj,
-                                               const ObjectEdits &E) const {
+Expected<std::string> RewriteCache::store(const ElfObject &Obj,
+                                          const ObjectEdits &E) const {
   if (Dir == "off")
     return std::string();
-  std::string P = Dir + "/" + keyOnce(Obj, E) + ".o";
-  if (sys::fs::exists(P))
-    return P;
   if (std::error_code EC = sys::fs::create_directories(Dir))
     return makeError("{0}: {1}", Dir, EC.message());
+  std::string P = Dir + "/" + keyOnce(Obj, E) + ".o";
   if (Error Err = writeObjectFile(Obj, E, P))
     return std::move(Err);
   return P;

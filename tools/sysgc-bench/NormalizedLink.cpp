@@ -55,7 +55,7 @@ sysgc::normalizedLinkArgs(const std::string &Cwd,
   planNormalize(G, Plan);
   std::vector<ObjectEdits> Edits = editsFromPlan(G, Plan);
   RewriteCache Cache(WorkDir + "/normalized-cache");
-  auto NewPath = writeRewrittenObjects(G, Edits, Cache, Temps, Output);
+  auto NewPath = writeRewrittenObjects(G, **In, Edits, Cache, Temps, Output);
   if (!NewPath)
     return NewPath.takeError();
   auto NewArgs = rewriteInputArgs(Cmd, **In, *NewPath, Temps);

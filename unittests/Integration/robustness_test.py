@@ -405,6 +405,15 @@ class Robustness(unittest.TestCase):
         self.assertEqual(out1b, fresh1)
         _, _, t1c = self.pass_link(d, leaf1, cache, "vmlinux1c")
         self.assertIn("plan-reused", t1c)
+        # The rewritten objects evicted, the plan kept: the plan is reused
+        # and the objects are written anew (their relocations read then).
+        for o in glob.glob(os.path.join(cache, "*.o")):
+            os.remove(o)
+        out1d, rep1d, t1d = self.pass_link(d, leaf1, cache, "vmlinux1d")
+        self.assertIn("plan-reused", t1d)
+        self.assertEqual(out1d, fresh1)
+        self.assertEqual(rep1d, frep1)
+        self.assertTrue(glob.glob(os.path.join(cache, "*.o")))
 
     # --- determinism -----------------------------------------------------
 

@@ -23,9 +23,10 @@ namespace sysgc {
 /// Write every linked object that has edits; the new path of each object
 /// (indexed like InputSet::Objects), "" for the unchanged ones. Files come
 /// from Cache when it has them, else go into it, else are private
-/// temporaries next to Output.
+/// temporaries next to Output. In is G's input set: an object written anew
+/// has its relocations read here if they were not yet.
 llvm::Expected<std::vector<std::string>>
-writeRewrittenObjects(const SectionGraph &G,
+writeRewrittenObjects(const SectionGraph &G, InputSet &In,
                       const std::vector<ObjectEdits> &Edits,
                       const RewriteCache &Cache, TempFiles &Temps,
                       llvm::StringRef Output);

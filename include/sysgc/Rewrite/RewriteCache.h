@@ -27,10 +27,10 @@ public:
   /// The cached file of Obj rewritten with Edits, or "" if there is none
   /// (or the cache is off).
   std::string cachedPath(const ElfObject &Obj, const ObjectEdits &Edits) const;
-  /// The cached file of Obj rewritten with Edits, written first if the
-  /// cache has none; "" when the cache is off.
-  llvm::Expected<std::string> getOrWrite(const ElfObject &Obj,
-                                         const ObjectEdits &Edits) const;
+  /// Write Obj rewritten with Edits into the cache (Obj's relocations must
+  /// be read); its path, or "" when the cache is off.
+  llvm::Expected<std::string> store(const ElfObject &Obj,
+                                    const ObjectEdits &Edits) const;
 
   /// Remove the oldest entries beyond the bound, never those in InUse.
   void evict(const std::vector<std::string> &InUse) const;
