@@ -108,49 +108,44 @@ Expected<AtomicFileBuffer> AtomicFileBuffer::create(StringRef Path,
                                                     uint64_t Size) {
   AtomicFileBuffer F;
   F.Path = Path.str();
-  F.Tmp = tempPathFor(Path);
-  // FileOutputBuffer writes "Tmp.tmpXXXXXXX" (removed on signals, swept
-  // after a SIGKILL as ours) and renames it to Tmp on commit.
-  sys::RemoveFileOnSignal(F.Tmp);
-  auto B = FileOutputBuffer::create(F.Tmp, Size);
-  if (!B) {
-    sys::DontRemoveFileOnSignal(F.Tmp);
-    return makeError("{0}: cannot write: {1}", Path,
-                     toString(B.takeError()));
+  F.Size = Size;
+  // Fail before the work of filling it where it could never be written.
+  StringRef Dir = sys::path::parent_path(Path);
+  if (std::error_code EC =
+          sys::fs::access(Dir.empty() ? "." : Dir, sys::fs::AccessMode::Write))
+    return makeError("{0}: cannot write: {1}", Path, EC.message());
+  if (Size) {
+    std::error_code EC;
+    F.Mem = sys::Memory::allocateMappedMemory(
+        Size, nullptr, sys::Memory::MF_READ | sys::Memory::MF_WRITE, EC);
+    if (EC)
+      return makeError("{0}: cannot allocate {1} bytes to write it: {2}", Path,
+                       Size, EC.message());
   }
-  F.Buf = std::move(*B);
   return std::move(F);
 }
 
 AtomicFileBuffer::AtomicFileBuffer(AtomicFileBuffer &&Other)
-    : Path(std::move(Other.Path)), Tmp(std::move(Other.Tmp)),
-      Buf(std::move(Other.Buf)) {
-  Other.Tmp.clear();
+    : Path(std::move(Other.Path)), Mem(Other.Mem), Size(Other.Size) {
+  Other.Mem = sys::MemoryBlock();
+  Other.Size = 0;
 }
 
 AtomicFileBuffer::~AtomicFileBuffer() {
-  if (Buf)
-    Buf->discard();
-  if (!Tmp.empty()) {
-    sys::fs::remove(Tmp);
-    sys::DontRemoveFileOnSignal(Tmp);
-  }
+  if (Mem.base())
+    sys::Memory::releaseMappedMemory(Mem);
 }
 
 MutableArrayRef<char> AtomicFileBuffer::data() {
-  return {reinterpret_cast<char *>(Buf->getBufferStart()),
-          Buf->getBufferSize()};
+  return {static_cast<char *>(Mem.base()), size_t(Size)};
 }
 
 Error AtomicFileBuffer::commit() {
-  std::unique_ptr<FileOutputBuffer> B = std::move(Buf);
-  if (Error E = B->commit())
-    return makeError("{0}: write failed: {1}", Path, toString(std::move(E)));
-  if (Error E = replaceFile(Tmp, Path))
-    return E;
-  sys::DontRemoveFileOnSignal(Tmp);
-  Tmp.clear();
-  return Error::success();
+  Error E = writeFileAtomically(Path, ArrayRef<char>(data()));
+  sys::Memory::releaseMappedMemory(Mem);
+  Mem = sys::MemoryBlock();
+  Size = 0;
+  return E;
 }
 
 Error sysgc::replaceFile(StringRef From, StringRef To) {

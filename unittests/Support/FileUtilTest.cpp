@@ -98,6 +98,8 @@ TEST(FileUtil, AtomicFileBufferAppearsOnlyOnCommit) {
   {
     auto F = AtomicFileBuffer::create(P, 5);
     ASSERT_TRUE(bool(F)) << toString(F.takeError());
+    // Zero-filled: the writer leaves padding untouched.
+    EXPECT_EQ(StringRef(F->data().data(), 5), StringRef("\0\0\0\0\0", 5));
     memcpy(F->data().data(), "hello", 5);
     EXPECT_FALSE(sys::fs::exists(P)); // not before commit
     ASSERT_FALSE(bool(F->commit()));

@@ -10,7 +10,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
-#include "llvm/Support/FileOutputBuffer.h"
+#include "llvm/Support/Memory.h"
 #include <memory>
 #include <cstdint>
 #include <string>
@@ -25,9 +25,12 @@ llvm::Error writeFile(llvm::StringRef Path, llvm::ArrayRef<char> Data);
 llvm::Error writeFileAtomically(llvm::StringRef Path,
                                 llvm::ArrayRef<char> Data);
 
-/// A file of a known size written in place, through a mapping, then
-/// renamed to Path by commit(); discarded (never renamed) if not committed.
-/// The temporary is tempPathFor(Path) and is removed on signals.
+/// A file of a known size, built in memory and written out by commit():
+/// to tempPathFor(Path) (removed on failure and on signals), then renamed
+/// to Path. Nothing is written if it is not committed. Memory, not a
+/// mapping of the new file: on ext4, faulting in the pages of a new file's
+/// shared mapping costs ~5x one write() of the same bytes (7.3 against
+/// 1.4 ms for a tinyconfig vmlinux.o, 8.9 MB, including the copy).
 class AtomicFileBuffer {
 public:
   static llvm::Expected<AtomicFileBuffer> create(llvm::StringRef Path,
@@ -42,7 +45,8 @@ public:
 private:
   AtomicFileBuffer() = default;
   std::string Path, Tmp;
-  std::unique_ptr<llvm::FileOutputBuffer> Buf;
+  llvm::sys::MemoryBlock Mem; // zero-filled anonymous memory
+  uint64_t Size = 0;
 };
 
 /// Rename From to To, replacing To atomically: To names the old file or the
