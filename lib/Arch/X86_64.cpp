@@ -74,6 +74,7 @@ public:
     // Alternative replacement code and static_cpu_has() fallbacks: snippets
     // owned by the functions that use them.
     BackRefCode = {".altinstr_replacement", ".altinstr_aux"};
+    TrapFill = std::array<uint8_t, 4>{0xcc, 0xcc, 0xcc, 0xcc}; // int3
   }
 
   std::optional<std::map<uint32_t, std::set<uint32_t>>>

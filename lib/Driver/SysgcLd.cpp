@@ -60,6 +60,20 @@ void crashPointForTesting(StringRef Phase) {
   ::kill(::getpid(), Signo);
 }
 
+// Does the link order input sections by something else than their place
+// (an ordering file, a sort, a shuffle)? Then joined sections would be
+// placed otherwise than lld places them apart: sysgc joins none.
+static bool ordersSections(const LinkCommand &Cmd) {
+  for (StringRef A : drop_begin(Cmd.Args)) {
+    A = A.ltrim('-');
+    for (StringRef P : {"symbol-ordering-file", "call-graph-ordering-file",
+                        "shuffle-sections", "sort-section", "bp-"})
+      if (A.starts_with(P))
+        return true;
+  }
+  return false;
+}
+
 class PhaseTimer {
 public:
   void phase(StringRef Name) {
@@ -99,6 +113,20 @@ struct Pipeline {
   std::unique_ptr<SectionGraph> Graph;
   std::unique_ptr<LinkPlan> ThePlan;
   std::unique_ptr<ElfObject> OutputElf;
+  /// Where lld may place which sections, from the scripts.
+  SectionPlacement Placement;
+
+  /// May sections be joined (ObjectEdits::Coalesce)? Not if asked not to,
+  /// if lld orders sections by other means than their place, or if an
+  /// input is a script sysgc has not read (lld takes a non-ELF input file
+  /// as a script).
+  bool coalescing(const InputSet &In) const {
+    if (!Opts.Coalesce || ordersSections(Cmd))
+      return false;
+    return llvm::none_of(In.Files, [](const InputFileInfo &F) {
+      return F.K == InputFileInfo::Opaque;
+    });
+  }
 
   int fail(Error E) {
     errs() << "sysgc-ld: error: " << toString(std::move(E)) << "\n";
@@ -229,6 +257,8 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
         return withContext(std::move(E), Script);
     // What the script names (jiffies = jiffies_64, PROVIDE, ASSERT, ...)
     // stays: lld would not find it otherwise.
+    if (Error E = Placement.addScript((*Text)->getBuffer(), Script))
+      return std::move(E);
     auto Names = scriptSymbolNames((*Text)->getBuffer(), Script);
     if (!Names)
       return Names.takeError();
@@ -317,7 +347,8 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
     removeStaleTemps(Dirs);
   }
   // Per object: its edits; the rewritten copies; the new command line.
-  std::vector<ObjectEdits> Edits = editsFromPlan(G, Plan);
+  std::vector<ObjectEdits> Edits =
+      editsFromPlan(G, Plan, coalescing(In) ? &Placement : nullptr);
   RewriteCache Cache(CacheDir);
   auto NewPathOrErr =
       writeRewrittenObjects(G, In, Edits, Cache, Temps, Cmd.Output);

@@ -60,6 +60,7 @@ const SysgcOpt SysgcOpts[] = {
     {"allow-inlined-dispatch", false, "SYSGC_ALLOW_INLINED_DISPATCH"},
     {"cache", true, "SYSGC_CACHE_DIR"},
     {"record", true, "SYSGC_RECORD"},
+    {"coalesce", true, "SYSGC_COALESCE"},
 };
 
 Error applySysgc(StringRef Name, StringRef Value, SysgcOptions &O,
@@ -94,6 +95,8 @@ Error applySysgc(StringRef Name, StringRef Value, SysgcOptions &O,
     return Bool(O.AllowInlinedDispatch);
   else if (Name == "keep-temps")
     return Bool(O.KeepTemps);
+  else if (Name == "coalesce")
+    return Bool(O.Coalesce);
   else if (Name == "quiet")
     return Bool(O.Quiet);
   else if (Name == "report-timings")
@@ -153,6 +156,11 @@ StringRef sysgc::sysgcOptionsHelp() {
                             a switch dispatcher that lacks a case its table
                             names (inlined) is a warning, not an error
                                                                   SYSGC_ALLOW_INLINED_DISPATCH=1
+  --sysgc-coalesce=no       keep every input section of a rewritten object
+                            apart (default: in links without --gc-sections,
+                            adjacent sections of one name are joined, as
+                            lld would lay them out: far fewer for lld to
+                            place)                                SYSGC_COALESCE
   --sysgc-cache=DIR|off     where rewritten objects are kept by content, so
                             that Kbuild's repeated kallsyms links rewrite
                             once (default: .sysgc-cache next to the output)

@@ -10,6 +10,7 @@
 #include "sysgc/Support/Error.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/xxhash.h"
 #include <algorithm>
 
 using namespace sysgc;
@@ -127,4 +128,149 @@ bool SectionMatcher::match(StringRef Name) const {
     if (G.match(Name))
       return true;
   return false;
+}
+
+// Words of the script language that take a parenthesised argument: what
+// follows them is an expression or a wrapper, never a description's own
+// list. Any other word before a '(' is a file pattern ("*", "*.o").
+static bool isScriptFunction(StringRef W) {
+  static const char *const Words[] = {
+      "ABSOLUTE", "ADDR", "ALIGN", "ALIGNOF", "ASSERT", "AT", "BLOCK", "BYTE",
+      "CONSTRUCTORS", "DATA_SEGMENT_ALIGN", "DATA_SEGMENT_END",
+      "DATA_SEGMENT_RELRO_END", "DEFINED", "ENTRY", "EXCLUDE_FILE", "EXTERN",
+      "FILL", "GROUP", "HIDDEN", "INCLUDE", "INPUT", "INPUT_SECTION_FLAGS",
+      "KEEP", "LENGTH", "LOADADDR", "LOG2CEIL", "LONG", "MAX", "MIN",
+      "ORIGIN", "OUTPUT", "OUTPUT_ARCH", "OUTPUT_FORMAT", "PROVIDE",
+      "PROVIDE_HIDDEN", "QUAD", "SEARCH_DIR", "SEGMENT_START", "SHORT",
+      "SIZEOF", "SIZEOF_HEADERS", "SORT", "SORT_BY_ALIGNMENT",
+      "SORT_BY_INIT_PRIORITY", "SORT_BY_NAME", "SORT_NONE", "SQUAD",
+      "STARTUP", "SUBALIGN", "TARGET", "INSERT", "NOCROSSREFS", "REGION_ALIAS",
+      "OVERLAY", "NEXT", "CREATE_OBJECT_SYMBOLS", "OUTPUT_SECTION_ALIGN"};
+  return llvm::is_contained(Words, W);
+}
+
+Error SectionPlacement::addScript(StringRef Script, StringRef Name) {
+  auto TextOrErr = stripComments(Script, Name);
+  if (!TextOrErr)
+    return TextOrErr.takeError();
+  StringRef T = *TextOrErr;
+  auto IsSep = [](char C) {
+    return C == ' ' || C == '\t' || C == '\n' || C == '\r' || C == '(' ||
+           C == ')' || C == ',' || C == ';' || C == '{' || C == '}' ||
+           C == '"' || C == '=';
+  };
+  auto IsSpace = [](char C) {
+    return C == ' ' || C == '\t' || C == '\n' || C == '\r';
+  };
+  // The matching ')' of the '(' at Open, or npos.
+  auto CloseOf = [&](size_t Open) {
+    int Depth = 0;
+    for (size_t I = Open; I < T.size(); ++I)
+      if (T[I] == '(')
+        ++Depth;
+      else if (T[I] == ')' && --Depth == 0)
+        return I;
+    return StringRef::npos;
+  };
+  Cache.clear();
+  OrphanClasses.clear();
+  for (size_t Open = T.find('('); Open != StringRef::npos;
+       Open = T.find('(', Open + 1)) {
+    // The word right before the '(': a file pattern makes this an input
+    // section description.
+    size_t E = Open;
+    while (E > 0 && IsSpace(T[E - 1]))
+      --E;
+    size_t B = E;
+    while (B > 0 && !IsSep(T[B - 1]))
+      --B;
+    StringRef Before = T.slice(B, E);
+    if (Before.empty() || isScriptFunction(Before))
+      continue;
+    size_t Close = CloseOf(Open);
+    if (Close == StringRef::npos)
+      return makeError("{0}: unbalanced parentheses", Name);
+    // Its section patterns: the words inside, wrappers (SORT(...)) looked
+    // through, the lists of EXCLUDE_FILE and INPUT_SECTION_FLAGS left out.
+    std::vector<GlobPattern> Group;
+    std::string Line;
+    for (size_t I = Open + 1; I < Close; ++I) {
+      if (IsSep(T[I]))
+        continue;
+      size_t J = I;
+      while (J < Close && !IsSep(T[J]))
+        ++J;
+      StringRef Tok = T.slice(I, J);
+      I = J - 1;
+      size_t P = J;
+      while (P < Close && IsSpace(T[P]))
+        ++P;
+      if (P < Close && T[P] == '(') {
+        if (Tok == "EXCLUDE_FILE" || Tok == "INPUT_SECTION_FLAGS") {
+          size_t Q = CloseOf(P);
+          if (Q == StringRef::npos || Q > Close)
+            return makeError("{0}: unbalanced parentheses", Name);
+          I = Q;
+        }
+        continue;
+      }
+      Texts.push_back(Tok.str());
+      auto G = GlobPattern::create(Texts.back());
+      if (!G)
+        return makeError("{0}: section pattern '{1}': {2}", Name, Tok,
+                         toString(G.takeError()));
+      Group.push_back(std::move(*G));
+      Line += Tok.str() + " ";
+    }
+    if (!Group.empty()) {
+      Canon += Line + "\n";
+      Groups.push_back(std::move(Group));
+    }
+    Open = Close;
+  }
+  return Error::success();
+}
+
+// ".text.foo" -> ".text", ".data..percpu" -> ".data".
+static StringRef firstComponent(StringRef Name) {
+  size_t Dot = Name.find('.', 1);
+  return Dot == StringRef::npos ? Name : Name.take_front(Dot);
+}
+
+const std::vector<uint32_t> &
+SectionPlacement::classesOf(StringRef Name) const {
+  auto [It, New] = Cache.try_emplace(Name);
+  if (!New)
+    return It->second;
+  for (uint32_t G = 0; G < Groups.size(); ++G)
+    if (llvm::any_of(Groups[G],
+                     [&](const GlobPattern &P) { return P.match(Name); }))
+      It->second.push_back(G);
+  if (It->second.empty()) {
+    // An orphan: classes past the groups, one per first component.
+    auto [O, Added] = OrphanClasses.try_emplace(firstComponent(Name),
+                                                OrphanClasses.size());
+    It->second.push_back(Groups.size() + O->second);
+  }
+  return It->second;
+}
+
+bool SectionPlacement::mayComeBetween(StringRef Name, StringRef Other) const {
+  if (Name == Other)
+    return true;
+  const std::vector<uint32_t> &A = classesOf(Name);
+  const std::vector<uint32_t> &B = classesOf(Other);
+  for (size_t I = 0, J = 0; I < A.size() && J < B.size();) {
+    if (A[I] == B[J])
+      return true;
+    if (A[I] < B[J])
+      ++I;
+    else
+      ++J;
+  }
+  return false;
+}
+
+uint64_t SectionPlacement::hash() const {
+  return xxh3_64bits(StringRef(Canon));
 }

@@ -37,6 +37,10 @@ struct OutSection {
   ArrayRef<uint8_t> Data; // borrowed, or in the writer's own storage
   MutableArrayRef<ElfReloc> Relocs; // when re-encoded (then Data is unused)
   bool EncodeRelocs = false;
+  /// A coalesced section: its parts at their offsets (then Data is unused),
+  /// the gaps filled with Fill.
+  std::vector<std::pair<uint64_t, ArrayRef<uint8_t>>> Parts;
+  std::array<uint8_t, 4> Fill{};
 
   /// A new section with this one's header and no contents.
   OutSection headerOnly() const {
@@ -108,6 +112,8 @@ public:
         return makeError("{0}: cannot rename section #{1}", O.Name, I);
       Secs[I].Name = sectionNameOffset(Name);
     }
+    if (E.Placement)
+      coalesce();
     if (Error Err = finishSymbols())
       return Err;
     return serialise(Alloc);
@@ -469,6 +475,186 @@ private:
     return Error::success();
   }
 
+  // May section I join a run? A plain allocated section lld would take as
+  // it is: no link-order, group, merge, TLS or linked section, and none
+  // whose contents lld parses (.eh_frame).
+  bool coalescable(uint32_t I) const {
+    const OutSection &X = Secs[I];
+    if (X.Type != ELF::SHT_PROGBITS && X.Type != ELF::SHT_NOBITS)
+      return false;
+    if (X.Flags & (ELF::SHF_LINK_ORDER | ELF::SHF_GROUP | ELF::SHF_MERGE |
+                   ELF::SHF_STRINGS | ELF::SHF_TLS | ELF::SHF_EXCLUDE))
+      return false;
+    if (X.Link || X.Info || !X.Parts.empty())
+      return false;
+    StringRef Name = sectionName(X.Name);
+    return !Name.starts_with(".eh_frame") && !Name.starts_with(".llvm");
+  }
+
+  StringRef sectionName(uint32_t Off) const {
+    ArrayRef<uint8_t> Tab =
+        ShStr.empty() ? O.Sections[O.ShStrIndex].Contents : ArrayRef(ShStr);
+    if (Off >= Tab.size())
+      return "";
+    return StringRef(reinterpret_cast<const char *>(Tab.data()) + Off,
+                     strnlen(reinterpret_cast<const char *>(Tab.data()) + Off,
+                             Tab.size() - Off));
+  }
+
+  // See ObjectEdits::Coalesce. Runs are cut in section index order, which
+  // is the order lld gives a file's sections matching one input section
+  // description: only sections of one name (so matching the same
+  // description), with no other kept allocated section between them, are
+  // joined, so the output order is lld's own. Non-allocated sections
+  // (relocations, debug info) and excluded ones do not end a run.
+  void coalesce() {
+    uint32_t N = O.Sections.size();
+    // lld orders the sections of a call graph profile by it: leave them.
+    for (uint32_t I = 1; I < N; ++I)
+      if (Secs[I].Type == ELF::SHT_LLVM_CALL_GRAPH_PROFILE)
+        return;
+    // Each run: its sections in order. Runs of several names may be open
+    // at once (.text and .data sections alternate in a kernel object); a
+    // section closes every open run it may come between (one of its
+    // placement classes), its own name's too unless it joins that run.
+    std::vector<std::vector<uint32_t>> Runs;
+    std::vector<bool> RunOpen;
+    StringMap<int> OpenRunOf;                        // name -> open run
+    DenseMap<uint32_t, std::vector<uint32_t>> OpenIn; // class -> runs
+    for (uint32_t I = 1; I < N; ++I) {
+      const OutSection &X = Secs[I];
+      if (!(X.Flags & ELF::SHF_ALLOC) || (X.Flags & ELF::SHF_EXCLUDE))
+        continue;
+      StringRef Name = sectionName(X.Name);
+      int &Own = OpenRunOf.try_emplace(Name, -1).first->second;
+      bool Joins = false;
+      if (coalescable(I) && Own >= 0 && RunOpen[Own]) {
+        // No part aligned more than the head: lld places the head where
+        // it would have anyway, and every part then lands at the address
+        // lld would give it on its own (byte-identical output).
+        const OutSection &H = Secs[Runs[Own].front()];
+        Joins = X.Type == H.Type && X.Flags == H.Flags &&
+                X.EntSize == H.EntSize &&
+                std::max<uint64_t>(X.AddrAlign, 1) <=
+                    std::max<uint64_t>(H.AddrAlign, 1);
+      }
+      const std::vector<uint32_t> &Classes = E.Placement->classesOf(Name);
+      for (uint32_t C : Classes) {
+        std::vector<uint32_t> &L = OpenIn[C];
+        for (uint32_t R : L)
+          if (!(Joins && int(R) == Own))
+            RunOpen[R] = false;
+        L.clear();
+        if (Joins)
+          L.push_back(Own);
+      }
+      if (Joins) {
+        Runs[Own].push_back(I);
+        continue;
+      }
+      if (!coalescable(I))
+        continue;
+      Own = Runs.size();
+      Runs.push_back({I});
+      RunOpen.push_back(true);
+      for (uint32_t C : Classes)
+        OpenIn[C].push_back(Own);
+    }
+    // Where each joined section went: (head, offset there).
+    std::vector<std::pair<uint32_t, uint64_t>> Moved(N, {0, 0});
+    bool Any = false;
+    for (const std::vector<uint32_t> &Run : Runs) {
+      if (Run.size() < 2)
+        continue;
+      Any = true;
+      uint32_t Head = Run.front();
+      OutSection &H = Secs[Head];
+      bool NoBits = H.Type == ELF::SHT_NOBITS;
+      uint64_t Off = 0, Align = 1;
+      std::vector<std::pair<uint64_t, ArrayRef<uint8_t>>> Parts;
+      size_t NumRelocs = 0;
+      for (uint32_t I : Run) {
+        const OutSection &X = Secs[I];
+        uint64_t A = std::max<uint64_t>(1, X.AddrAlign);
+        Align = std::max(Align, A);
+        Off = alignTo(Off, A);
+        Moved[I] = {Head, Off};
+        if (!NoBits)
+          Parts.push_back({Off, X.Data});
+        Off += NoBits ? X.Size : X.Data.size();
+        NumRelocs += relocsOf(I).size();
+      }
+      // The relocations at their new offsets, in the first relocation
+      // section of the run, now the head's. They go in the order of their
+      // relocation sections, which is the order lld copies them in under
+      // --emit-relocs.
+      std::vector<std::pair<uint32_t, uint32_t>> ByRelSec; // (rel, part)
+      for (uint32_t I : Run)
+        if (uint32_t RS = O.Sections[I].RelocSection)
+          ByRelSec.push_back({RS, I});
+      llvm::sort(ByRelSec);
+      uint32_t RelSec = ByRelSec.empty() ? 0 : ByRelSec.front().first;
+      std::vector<ElfReloc> &Rs = RelocStore.emplace_back();
+      Rs.reserve(NumRelocs);
+      for (auto [RS, I] : ByRelSec) {
+        for (ElfReloc R : relocsOf(I)) {
+          R.Offset += Moved[I].second;
+          Rs.push_back(R);
+        }
+        Secs[RS].EncodeRelocs = true;
+        Secs[RS].Relocs = {};
+      }
+      if (RelSec) {
+        Secs[RelSec].Info = Head;
+        Secs[RelSec].Relocs = Rs;
+      }
+      for (uint32_t I : drop_begin(Run)) {
+        OutSection &X = Secs[I];
+        X.Flags |= ELF::SHF_EXCLUDE;
+        X.Data = {};
+        X.Size = 0;
+      }
+      H.AddrAlign = Align;
+      H.Size = Off;
+      if (!NoBits) {
+        H.Parts = std::move(Parts);
+        if (H.Flags & ELF::SHF_EXECINSTR)
+          H.Fill = E.CodeFill;
+      }
+    }
+    if (!Any)
+      return;
+    // Symbols follow their section (section symbols too: a section symbol
+    // of a joined section points at its part, so no relocation changes).
+    for (ElfSymbol &S : Syms) {
+      if (!S.inSection() || S.Shndx >= N || !Moved[S.Shndx].first)
+        continue;
+      auto [Head, Off] = Moved[S.Shndx];
+      S.Value += Off;
+      S.Shndx = Head;
+      S.XIndex = Head >= ELF::SHN_LORESERVE;
+    }
+    // Table pieces that were ordered after a joined section follow it.
+    for (uint32_t I = N; I < Secs.size(); ++I)
+      if ((Secs[I].Flags & ELF::SHF_LINK_ORDER) && Secs[I].Link < N &&
+          Moved[Secs[I].Link].first)
+        Secs[I].Link = Moved[Secs[I].Link].first;
+    for (uint32_t I = 1; I < N; ++I)
+      if ((Secs[I].Flags & ELF::SHF_LINK_ORDER) && Secs[I].Link < N &&
+          Moved[Secs[I].Link].first)
+        Secs[I].Link = Moved[Secs[I].Link].first;
+  }
+
+  // The relocations of section I as they stand.
+  ArrayRef<ElfReloc> relocsOf(uint32_t I) const {
+    uint32_t RS = O.Sections[I].RelocSection;
+    if (!RS)
+      return {};
+    if (Secs[RS].EncodeRelocs)
+      return Secs[RS].Relocs;
+    return O.relocsOf(I);
+  }
+
   // The section a relocation index belongs to (0 if none): a binary search
   // over the sections' relocation ranges, which are disjoint.
   uint32_t relocTarget(uint32_t Reloc) {
@@ -556,6 +742,8 @@ private:
   uint64_t fileSize(const OutSection &X) const {
     if (X.Type == ELF::SHT_NOBITS)
       return 0;
+    if (!X.Parts.empty())
+      return X.Size;
     return X.EncodeRelocs ? X.Relocs.size() * relocEntrySize(X)
                           : X.Data.size();
   }
@@ -578,6 +766,23 @@ private:
         memcpy(To + I * Ent, &Out, Ent);
       }
     }
+  }
+
+  // A coalesced section: its parts, each gap filled as lld fills the gaps
+  // between input sections (the pattern repeated from the gap's start).
+  void writeParts(const OutSection &X, char *To) const {
+    uint64_t Pos = 0;
+    auto FillTo = [&](uint64_t End) {
+      for (uint64_t Start = Pos; Pos < End; ++Pos)
+        To[Pos] = char(X.Fill[(Pos - Start) % 4]);
+    };
+    for (auto &[Off, Bytes] : X.Parts) {
+      FillTo(Off);
+      if (!Bytes.empty())
+        memcpy(To + Off, Bytes.data(), Bytes.size());
+      Pos = Off + Bytes.size();
+    }
+    FillTo(X.Size);
   }
 
   // Every byte of the output is written here (headers, padding, contents),
@@ -629,7 +834,9 @@ private:
       const OutSection &X = Secs[I];
       if (X.Type == ELF::SHT_NOBITS)
         continue;
-      if (X.EncodeRelocs)
+      if (!X.Parts.empty())
+        writeParts(X, &Out[Offsets[I]]);
+      else if (X.EncodeRelocs)
         encodeRelocs(X, &Out[Offsets[I]]);
       else if (!X.Data.empty())
         memcpy(&Out[Offsets[I]], X.Data.data(), X.Data.size());
@@ -719,9 +926,16 @@ Error sysgc::writeObjectFile(const ElfObject &O, const ObjectEdits &E,
 }
 
 std::vector<ObjectEdits> sysgc::editsFromPlan(const SectionGraph &G,
-                                              const LinkPlan &Plan) {
+                                              const LinkPlan &Plan,
+                                              const SectionPlacement *Placement) {
   const InputSet &In = G.inputs();
   std::vector<ObjectEdits> Edits(In.Objects.size());
+  if (Placement && Plan.Mode == GcMode::Retain && Plan.Arch &&
+      Plan.Arch->TrapFill)
+    for (ObjectEdits &E : Edits) {
+      E.Placement = Placement;
+      E.CodeFill = *Plan.Arch->TrapFill;
+    }
   for (uint32_t F = 0; F < In.Objects.size(); ++F)
     Edits[F].Retargets = Plan.retargetsOf(F);
   for (const TableSplit &S : Plan.Splits)

@@ -62,6 +62,9 @@ std::string RewriteCache::key(const ElfObject &Obj,
     OS << "x" << X << ",";
   for (auto &[Sec, N] : E.Renames)
     OS << "n" << Sec << ":" << N << ";";
+  if (E.Placement)
+    OS << "c" << E.Placement->hash() << "/" << int(E.CodeFill[0]) << "," << int(E.CodeFill[1]) << ","
+       << int(E.CodeFill[2]) << "," << int(E.CodeFill[3]) << ";";
   return formatv("{0:x-16}{1:x-16}", xxh3_64bits(arrayRefFromStringRef(S)),
                  S.size())
       .str();

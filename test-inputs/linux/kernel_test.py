@@ -25,6 +25,8 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "unittests", "Integration"))
+from elf_sections import alloc_sections, same_kernel  # noqa: E402
 SYSGC_LD = os.environ.get("SYSGC_LD", os.path.join(ROOT, "build/tools/sysgc-ld/sysgc-ld"))
 SYSGC = os.environ.get("SYSGC", os.path.join(ROOT, "build/tools/sysgc/sysgc"))
 CACHE = os.environ.get("SYSGC_CACHE", "/var/cache/sysgc")
@@ -53,21 +55,6 @@ def function_bytes(path):
         "x64_entries": sum(1 for s in funcs if s["name"].startswith("__x64_sys_")),
         "ia32_entries": sum(1 for s in funcs if s["name"].startswith("__ia32_sys_")),
     }
-
-
-def alloc_sections(path):
-    """name -> (address, bytes) of the allocated, non-NOBITS sections."""
-    out = run(["llvm-readelf-22", "-S", "-W", path]).stdout
-    with open(path, "rb") as f:
-        data = f.read()
-    secs = {}
-    for line in out.splitlines():
-        m = re.match(r"\s*\[\s*\d+\]\s+(\S+)\s+(\S+)\s+([0-9a-f]+)\s+([0-9a-f]+)"
-                     r"\s+([0-9a-f]+)\s+\S+\s+(\S*A\S*)\s", line)
-        if m and m.group(2) != "NOBITS":
-            off, size = int(m.group(4), 16), int(m.group(5), 16)
-            secs[m.group(1)] = (int(m.group(3), 16), data[off:off + size])
-    return secs
 
 
 def workload(log):
@@ -125,6 +112,11 @@ class Kernel(unittest.TestCase):
         plain, _ = self.relink(build, "plain", {"SYSGC_NORMALIZE_SECTIONS": "yes"})
         report = os.path.join(build, "sysgc-report.json")
         shrunk, log = self.relink(build, "shrunk", {"SYSGC_ALLOW": ALLOW, "SYSGC_REPORT": report})
+        # Joining adjacent sections for lld changes nothing in the kernel:
+        # same bytes at the same addresses (relocations kept by
+        # --emit-relocs may come in another order, hence the build ID).
+        apart, _ = self.relink(build, "apart", {"SYSGC_ALLOW": ALLOW, "SYSGC_COALESCE": "no"})
+        same_kernel(self, os.path.join(shrunk, "vmlinux"), os.path.join(apart, "vmlinux"))
         # Every vmlinux link went through the transformation.
         links = len(re.findall(r"sysgc-ld: report:", log))
         self.assertEqual(links, 3 if kallsyms else 1, log[-2000:])

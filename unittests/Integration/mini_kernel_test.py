@@ -13,6 +13,7 @@ Environment: SYSGC_LD and SYSGC point at the built binaries.
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "test-inputs", "mini-kernel"))
 import mk  # noqa: E402
+sys.path.insert(0, HERE)
+from elf_sections import alloc_sections, same_kernel  # noqa: E402
 
 SYSGC_LD = os.environ.get("SYSGC_LD", os.path.join(ROOT, "build/tools/sysgc-ld/sysgc-ld"))
 SYSGC = os.environ.get("SYSGC", os.path.join(ROOT, "build/tools/sysgc/sysgc"))
@@ -234,6 +237,35 @@ class MiniKernel(unittest.TestCase):
                 ra, rb = json.load(fa), json.load(fb)
             ra.pop("output"), rb.pop("output")
             self.assertEqual(ra, rb)
+
+    def test_joined_sections_give_the_same_kernel(self):
+        # In links without --gc-sections sysgc joins runs of adjacent
+        # sections of one name before lld sees them; the output must be
+        # the one lld makes of them apart, byte for byte, and lld must
+        # really have been given fewer sections.
+        def kept_alloc_sections(cache):
+            objs = [os.path.join(cache, f) for f in os.listdir(cache) if f.endswith(".o")]
+            self.assertTrue(objs, cache)
+            n = 0
+            for o in objs:
+                out = run(["llvm-readelf-22", "-S", "-W", o]).stdout
+                n += sum(1 for l in out.splitlines()
+                         if re.search(r"\]\s+\S+\s+(PROGBITS|NOBITS)\s.*\s[WAX]*A[WAX]*\s", l))
+            return n
+        for variant in ("archive", "vmlinux"):
+            outs, counts = {}, {}
+            for mode in ("yes", "no"):
+                cache = os.path.join(self.tmp, "join-cache-%s-%s" % (variant, mode))
+                shutil.rmtree(cache, ignore_errors=True)
+                outs[mode], _, _ = self.shrink(
+                    variant, "typical", os.path.join(self.tmp, "join-%s-%s" % (variant, mode)),
+                    extra=["--sysgc-coalesce=" + mode, "--sysgc-cache=" + cache])
+                counts[mode] = kept_alloc_sections(cache)
+            self.assertLess(counts["yes"], counts["no"], variant)
+            same_kernel(self, outs["yes"], outs["no"])
+            self.assertEqual(symbols(outs["yes"]), symbols(outs["no"]))
+            got = program_results(outs["yes"])
+            self.assertEqual((got["exit"], got["fail"]), (0, []), got["raw"])
 
     # --- pass-through ----------------------------------------------------
 

@@ -43,3 +43,45 @@ TEST(LinkerScript, UnterminatedCommentIsAnError) {
             std::string::npos);
 }
 } // namespace
+
+TEST(SectionPlacement, DescriptionsSayWhatMayComeBetween) {
+  SectionPlacement P;
+  // Expressions, KEEP/SORT wrappers, EXCLUDE_FILE and flag lists around the
+  // descriptions: only the section patterns count.
+  ASSERT_FALSE(bool(P.addScript(R"(
+    SECTIONS {
+      . = ALIGN((1 << 12)) * 2;
+      .text : AT(ADDR(.text) - 0xffffffff80000000) {
+        *(.text.hot .text.hot.*)
+        *(.text .text.fixup)
+        KEEP(*(SORT(.initcall*)))
+        *(EXCLUDE_FILE(*crtend.o) .ctors)
+        *(INPUT_SECTION_FLAGS(SHF_ALLOC) .flagged)
+      } =0xcccc
+      ASSERT(SIZEOF(.text) > 0, "no (.data) here")
+      .data : { *(.data .data.*) }
+    })", "v.lds")));
+  EXPECT_TRUE(P.mayComeBetween(".text", ".text"));
+  EXPECT_TRUE(P.mayComeBetween(".text", ".text.fixup"));
+  EXPECT_FALSE(P.mayComeBetween(".text", ".text.hot.x"));
+  EXPECT_FALSE(P.mayComeBetween(".text", ".data"));
+  EXPECT_TRUE(P.mayComeBetween(".data", ".data.x"));
+  EXPECT_FALSE(P.mayComeBetween(".text", ".initcall3.init"));
+  EXPECT_FALSE(P.mayComeBetween(".ctors", "crtend.o"));
+  EXPECT_FALSE(P.mayComeBetween(".flagged", "SHF_ALLOC"));
+  // Orphans: apart from every described section; together by their first
+  // name component.
+  EXPECT_FALSE(P.mayComeBetween(".text", ".orphan"));
+  EXPECT_TRUE(P.mayComeBetween(".orphan.a", ".orphan.b"));
+  EXPECT_FALSE(P.mayComeBetween(".orphan.a", ".other"));
+}
+
+TEST(SectionPlacement, AWildcardDescriptionTakesEverything) {
+  SectionPlacement P;
+  ASSERT_FALSE(bool(P.addScript("SECTIONS { .x : { *(*) } }", "w.lds")));
+  EXPECT_TRUE(P.mayComeBetween(".text", ".data"));
+  SectionPlacement Q;
+  Error E = Q.addScript("SECTIONS { .x : { *(.a ", "bad.lds");
+  EXPECT_NE(toString(std::move(E)).find("bad.lds"), std::string::npos);
+  EXPECT_NE(P.hash(), Q.hash());
+}

@@ -3,6 +3,7 @@
 #include "../Support/TestObjects.h"
 #include "llvm/BinaryFormat/ELF.h"
 #include "gtest/gtest.h"
+#include <map>
 
 using namespace sysgc;
 using namespace sysgc::test;
@@ -262,3 +263,116 @@ TEST(ObjectWriter, ExtendedSectionNumbering) {
   EXPECT_NE(R.Obj->SymtabShndxIndex, 0u);
 }
 } // namespace
+
+// Three .text sections, a .data between them, a .text of larger alignment,
+// and a section symbol relocation into the second .text.
+const char *const CoalesceYaml = R"(
+--- !ELF
+FileHeader: { Class: ELFCLASS64, Data: ELFDATA2LSB, Type: ET_REL, Machine: EM_X86_64 }
+Sections:
+  - { Name: .text.a, Type: SHT_PROGBITS, Flags: [ SHF_ALLOC, SHF_EXECINSTR ], AddressAlign: 16, Content: "C3" }
+  - { Name: .data.x, Type: SHT_PROGBITS, Flags: [ SHF_ALLOC, SHF_WRITE ], AddressAlign: 8, Content: "0000000000000000" }
+  - { Name: .text.b, Type: SHT_PROGBITS, Flags: [ SHF_ALLOC, SHF_EXECINSTR ], AddressAlign: 4, Content: "90C3" }
+  - { Name: .text.c, Type: SHT_PROGBITS, Flags: [ SHF_ALLOC, SHF_EXECINSTR ], AddressAlign: 64, Content: "C3" }
+  - { Name: .text.d, Type: SHT_PROGBITS, Flags: [ SHF_ALLOC, SHF_EXECINSTR ], AddressAlign: 16, Content: "E800000000C3" }
+  - Name: .rela.text.d
+    Type: SHT_RELA
+    Info: .text.d
+    Relocations:
+      - { Offset: 1, Symbol: .text.b, Type: R_X86_64_PLT32, Addend: -3 }
+  - Name: .rela.data.x
+    Type: SHT_RELA
+    Info: .data.x
+    Relocations:
+      - { Offset: 0, Symbol: b, Type: R_X86_64_64 }
+Symbols:
+  - { Name: .text.b, Type: STT_SECTION, Section: .text.b }
+  - { Name: a, Type: STT_FUNC, Section: .text.a, Binding: STB_GLOBAL, Size: 1 }
+  - { Name: b, Type: STT_FUNC, Section: .text.b, Value: 1, Binding: STB_GLOBAL, Size: 1 }
+  - { Name: d, Type: STT_FUNC, Section: .text.d, Binding: STB_GLOBAL, Size: 6 }
+)";
+
+TEST(ObjectWriter, CoalescesRunsAsLldWouldPlaceThem) {
+  TestInputs In;
+  In.add(CoalesceYaml, "k.o");
+  ElfObject &O = *In.Set.Objects[0].Elf;
+  ASSERT_FALSE(bool(O.loadRelocs()));
+  ObjectEdits E;
+  auto Sec = [&](StringRef N) {
+    for (uint32_t I = 0; I < O.Sections.size(); ++I)
+      if (O.Sections[I].Name == N)
+        return I;
+    ADD_FAILURE() << N.str();
+    return 0u;
+  };
+  for (StringRef N : {".text.a", ".text.b", ".text.c", ".text.d"})
+    E.Renames.push_back({Sec(N), ".text"});
+  E.Renames.push_back({Sec(".data.x"), ".data"});
+  SectionPlacement P; // no script: .text and .data are orphans apart
+  E.Placement = &P;
+  E.CodeFill = {0xcc, 0xcc, 0xcc, 0xcc};
+  Rewritten R = rewrite(O, E);
+
+  // .text.a and .text.b join across .data (lld places .data elsewhere);
+  // .text.c, aligned more than the head, starts a run that .text.d joins.
+  const ElfSection &A = R.Obj->Sections[Sec(".text.a")];
+  EXPECT_EQ(A.Flags & ELF::SHF_EXCLUDE, 0u);
+  EXPECT_EQ(A.AddrAlign, 16u);
+  EXPECT_EQ(StringRef(reinterpret_cast<const char *>(A.Contents.data()), A.Contents.size()), StringRef("\xc3\xcc\xcc\xcc\x90\xc3", 6));
+  const ElfSection &B = R.Obj->Sections[Sec(".text.b")];
+  EXPECT_NE(B.Flags & ELF::SHF_EXCLUDE, 0u);
+  EXPECT_EQ(B.Size, 0u);
+  const ElfSection &C = R.Obj->Sections[Sec(".text.c")];
+  EXPECT_EQ(C.Flags & ELF::SHF_EXCLUDE, 0u);
+  EXPECT_EQ(C.AddrAlign, 64u);
+  EXPECT_EQ(C.Size, 16u + 6u);
+  EXPECT_NE(R.Obj->Sections[Sec(".text.d")].Flags & ELF::SHF_EXCLUDE, 0u);
+  EXPECT_EQ(R.Obj->Sections[Sec(".data.x")].Flags & ELF::SHF_EXCLUDE, 0u);
+
+  // Symbols follow their parts; the section symbol of .text.b too, so the
+  // relocation through it still reaches b.
+  std::map<std::string, std::pair<uint32_t, uint64_t>> Syms;
+  for (const ElfSymbol &S : R.Obj->Symbols)
+    Syms[S.Name.str()] = {S.Shndx, S.Value};
+  EXPECT_EQ(Syms["a"], std::make_pair(Sec(".text.a"), uint64_t(0)));
+  EXPECT_EQ(Syms["b"], std::make_pair(Sec(".text.a"), uint64_t(5)));
+  EXPECT_EQ(Syms["d"], std::make_pair(Sec(".text.c"), uint64_t(16)));
+  EXPECT_EQ(R.Obj->Symbols[1].Type, ELF::STT_SECTION);
+  EXPECT_EQ(R.Obj->Symbols[1].Shndx, Sec(".text.a"));
+  EXPECT_EQ(R.Obj->Symbols[1].Value, 4u);
+
+  // .text.d's relocation now belongs to .text.c, 16 bytes in.
+  ASSERT_FALSE(bool(R.Obj->loadRelocs()));
+  auto Rs = R.Obj->relocsOf(Sec(".text.c"));
+  ASSERT_EQ(Rs.size(), 1u);
+  EXPECT_EQ(Rs[0].Offset, 17u);
+  EXPECT_EQ(Rs[0].Addend, -3);
+  EXPECT_TRUE(R.Obj->relocsOf(Sec(".text.d")).empty());
+  EXPECT_EQ(R.Obj->relocsOf(Sec(".data.x")).size(), 1u);
+}
+
+TEST(ObjectWriter, ASectionThatMayComeBetweenEndsTheRun) {
+  TestInputs In;
+  In.add(CoalesceYaml, "k.o");
+  ElfObject &O = *In.Set.Objects[0].Elf;
+  ASSERT_FALSE(bool(O.loadRelocs()));
+  ObjectEdits E;
+  for (uint32_t I = 1; I < O.Sections.size(); ++I)
+    if (O.Sections[I].Name.starts_with(".text") ||
+        O.Sections[I].Name.starts_with(".data"))
+      E.Renames.push_back({I, O.Sections[I].Name.starts_with(".text")
+                                  ? ".text"
+                                  : ".data"});
+  // One description takes both: .data lies between .text.a and .text.b.
+  SectionPlacement P;
+  ASSERT_FALSE(bool(P.addScript("SECTIONS { .all : { *(.text .data) } }", "s")));
+  E.Placement = &P;
+  Rewritten R = rewrite(O, E);
+  for (const ElfSection &S : R.Obj->Sections)
+    if (S.Name == ".text" && S.Contents.size() == 2)
+      EXPECT_EQ(S.Flags & ELF::SHF_EXCLUDE, 0u) << "b stays apart";
+  size_t Kept = 0;
+  for (const ElfSection &S : R.Obj->Sections)
+    Kept += S.Name == ".text" && !(S.Flags & ELF::SHF_EXCLUDE);
+  EXPECT_EQ(Kept, 3u); // a | b | c+d
+}

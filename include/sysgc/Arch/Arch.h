@@ -14,6 +14,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
+#include <array>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -92,6 +93,11 @@ public:
   /// (alternative replacements): back-references, like tables.
   std::vector<llvm::StringRef> BackRefCode;
 
+  /// The 4-byte pattern lld fills the gaps between input sections of an
+  /// executable output section with (its TargetInfo::trapInstr); sysgc
+  /// fills the gaps inside a coalesced code section alike. Unset: sysgc
+  /// does not coalesce for this architecture.
+  std::optional<std::array<uint8_t, 4>> TrapFill;
   const AbiInfo *findAbi(llvm::StringRef NameOrAlias) const;
   const TableLayout *findTable(llvm::StringRef Section) const;
 

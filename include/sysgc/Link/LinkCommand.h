@@ -36,6 +36,10 @@ struct SysgcOptions {
   /// them, so that a script without those macros places function sections
   /// where it places .text. auto: when the link has no --gc-sections.
   std::string Normalize = "auto";
+  /// --sysgc-coalesce=yes|no: where lld collects nothing (no --gc-sections),
+  /// join the runs of adjacent same-named sections of a rewritten object
+  /// into one section each, laid out as lld would place them.
+  bool Coalesce = true;
   /// --sysgc-unknown-tables=error|warn
   bool UnknownTablesAreErrors = true;
   /// --sysgc-allow-inlined-dispatch

@@ -11,6 +11,7 @@
 #define SYSGC_LINK_LINKERSCRIPT_H
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/GlobPattern.h"
@@ -30,6 +31,38 @@ parseDiscardPatterns(llvm::StringRef Script, llvm::StringRef Name);
 /// takes the ADDR of is a root lld keeps alive: sysgc must never remove it.
 llvm::Expected<std::vector<std::string>>
 scriptSymbolNames(llvm::StringRef Script, llvm::StringRef Name);
+
+/// Which input sections lld may place between two sections of one name of
+/// one file. lld gives the sections an input section description matches
+/// in file order, then section order; so a section of another name comes
+/// between them only if one description may match both names. That is read
+/// from the scripts conservatively: every parenthesised list in them
+/// (nested ones flattened, EXCLUDE_FILE lists left out) counts as one
+/// description's patterns. A name no list matches is an orphan: lld gives
+/// orphans of one name one output section, after the described sections;
+/// two orphans whose names share their first component (".text.a",
+/// ".text.b") are taken to meet, which covers lld's grouping of orphans by
+/// prefix in links without SECTIONS.
+class SectionPlacement {
+public:
+  llvm::Error addScript(llvm::StringRef Script, llvm::StringRef Name);
+  /// May lld place a section named Other between two sections named Name
+  /// of one file, with nothing between them otherwise?
+  bool mayComeBetween(llvm::StringRef Name, llvm::StringRef Other) const;
+  /// The placement classes of a section name, sorted: the descriptions
+  /// that may match it, or its orphan class. Two names of a common class
+  /// may come between each other.
+  const std::vector<uint32_t> &classesOf(llvm::StringRef Name) const;
+  /// Identifies the patterns read (for cache keys).
+  uint64_t hash() const;
+
+private:
+  mutable llvm::StringMap<uint32_t> OrphanClasses;
+  std::deque<std::string> Texts; // owned pattern texts
+  std::string Canon;             // the groups, one per line (hash())
+  std::vector<std::vector<llvm::GlobPattern>> Groups;
+  mutable llvm::StringMap<std::vector<uint32_t>> Cache;
+};
 
 /// A set of section-name globs.
 class SectionMatcher {
