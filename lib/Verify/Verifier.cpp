@@ -135,22 +135,26 @@ bool counted(const ElfSymbol &S) {
 template <class DefFn, class MergeDefFn>
 void forEachPlanned(const SectionGraph &G, const LinkPlan &Plan, DefFn Fn,
                     MergeDefFn MergeFn) {
-  for (NodeId N = 0; N < G.numNodes(); ++N) {
-    if (!G.isAllocNode(N) || Plan.Discarded[N])
+  // Object by object, in symbol order: one sequential pass over each
+  // symbol table (what indexSymbols files under each node).
+  for (uint32_t F = 0; F < G.inputs().Objects.size(); ++F) {
+    NodeId Base = G.node(F, 0);
+    if (!G.isLinked(F) || G.inputs().Objects[F].Shared)
       continue;
-    bool Merge = G.section(N).Flags & ELF::SHF_MERGE;
-    uint32_t F = G.fileOf(N);
     const ElfObject &O = G.object(F);
-    for (uint32_t S : G.symbolIndicesIn(N)) {
+    for (uint32_t S = 1; S < O.Symbols.size(); ++S) {
       const ElfSymbol &Sym = O.Symbols[S];
-      if (!counted(Sym))
+      if (!counted(Sym) || !Sym.inSection() || Sym.Shndx >= O.Sections.size())
+        continue;
+      NodeId N = Base + Sym.Shndx;
+      if (Plan.Discarded[N] || !G.isAllocNode(N))
         continue;
       if (Sym.Binding != ELF::STB_LOCAL) {
         SymbolRef Win = G.resolve(F, S);
         if (Win.File != F || Win.Sym != S)
           continue;
       }
-      if (Merge)
+      if (O.Sections[Sym.Shndx].Flags & ELF::SHF_MERGE)
         MergeFn(Sym);
       else
         Fn(Sym, bool(Plan.Dead[N]));
