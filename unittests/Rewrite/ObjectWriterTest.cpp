@@ -292,22 +292,35 @@ Symbols:
   - { Name: d, Type: STT_FUNC, Section: .text.d, Binding: STB_GLOBAL, Size: 6 }
 )";
 
-TEST(ObjectWriter, CoalescesRunsAsLldWouldPlaceThem) {
+// CoalesceYaml with its relocations read, and the edits normalisation
+// makes (.text.* -> .text, .data.* -> .data).
+struct CoalesceInput {
   TestInputs In;
-  In.add(CoalesceYaml, "k.o");
-  ElfObject &O = *In.Set.Objects[0].Elf;
-  ASSERT_FALSE(bool(O.loadRelocs()));
   ObjectEdits E;
-  auto Sec = [&](StringRef N) {
-    for (uint32_t I = 0; I < O.Sections.size(); ++I)
-      if (O.Sections[I].Name == N)
+  CoalesceInput() {
+    In.add(CoalesceYaml, "k.o");
+    EXPECT_FALSE(bool(obj().loadRelocs()));
+    for (uint32_t I = 1; I < obj().Sections.size(); ++I) {
+      StringRef N = obj().Sections[I].Name;
+      if (N.starts_with(".text") || N.starts_with(".data"))
+        E.Renames.push_back({I, N.starts_with(".text") ? ".text" : ".data"});
+    }
+  }
+  ElfObject &obj() { return *In.Set.Objects[0].Elf; }
+  uint32_t sec(StringRef N) {
+    for (uint32_t I = 0; I < obj().Sections.size(); ++I)
+      if (obj().Sections[I].Name == N)
         return I;
     ADD_FAILURE() << N.str();
-    return 0u;
-  };
-  for (StringRef N : {".text.a", ".text.b", ".text.c", ".text.d"})
-    E.Renames.push_back({Sec(N), ".text"});
-  E.Renames.push_back({Sec(".data.x"), ".data"});
+    return 0;
+  }
+};
+
+TEST(ObjectWriter, CoalescesRunsAsLldWouldPlaceThem) {
+  CoalesceInput CI;
+  const ElfObject &O = CI.obj();
+  ObjectEdits &E = CI.E;
+  auto Sec = [&](StringRef N) { return CI.sec(N); };
   SectionPlacement P; // no script: .text and .data are orphans apart
   E.Placement = &P;
   E.CodeFill = {0xcc, 0xcc, 0xcc, 0xcc};
@@ -352,17 +365,9 @@ TEST(ObjectWriter, CoalescesRunsAsLldWouldPlaceThem) {
 }
 
 TEST(ObjectWriter, ASectionThatMayComeBetweenEndsTheRun) {
-  TestInputs In;
-  In.add(CoalesceYaml, "k.o");
-  ElfObject &O = *In.Set.Objects[0].Elf;
-  ASSERT_FALSE(bool(O.loadRelocs()));
-  ObjectEdits E;
-  for (uint32_t I = 1; I < O.Sections.size(); ++I)
-    if (O.Sections[I].Name.starts_with(".text") ||
-        O.Sections[I].Name.starts_with(".data"))
-      E.Renames.push_back({I, O.Sections[I].Name.starts_with(".text")
-                                  ? ".text"
-                                  : ".data"});
+  CoalesceInput CI;
+  const ElfObject &O = CI.obj();
+  ObjectEdits &E = CI.E;
   // One description takes both: .data lies between .text.a and .text.b.
   SectionPlacement P;
   ASSERT_FALSE(bool(P.addScript("SECTIONS { .all : { *(.text .data) } }", "s")));
