@@ -527,8 +527,9 @@ private:
         continue;
       StringRef Name = sectionName(X.Name);
       int &Own = OpenRunOf.try_emplace(Name, -1).first->second;
+      bool Joinable = coalescable(I);
       bool Joins = false;
-      if (coalescable(I) && Own >= 0 && RunOpen[Own]) {
+      if (Joinable && Own >= 0 && RunOpen[Own]) {
         // No part aligned more than the head: lld places the head where
         // it would have anyway, and every part then lands at the address
         // lld would give it on its own (byte-identical output).
@@ -552,7 +553,7 @@ private:
         Runs[Own].push_back(I);
         continue;
       }
-      if (!coalescable(I))
+      if (!Joinable)
         continue;
       Own = Runs.size();
       Runs.push_back({I});
@@ -634,12 +635,9 @@ private:
       S.Shndx = Head;
       S.XIndex = Head >= ELF::SHN_LORESERVE;
     }
-    // Table pieces that were ordered after a joined section follow it.
-    for (uint32_t I = N; I < Secs.size(); ++I)
-      if ((Secs[I].Flags & ELF::SHF_LINK_ORDER) && Secs[I].Link < N &&
-          Moved[Secs[I].Link].first)
-        Secs[I].Link = Moved[Secs[I].Link].first;
-    for (uint32_t I = 1; I < N; ++I)
+    // Link-order sections (table pieces among them) ordered after a joined
+    // section follow it.
+    for (uint32_t I = 1; I < Secs.size(); ++I)
       if ((Secs[I].Flags & ELF::SHF_LINK_ORDER) && Secs[I].Link < N &&
           Moved[Secs[I].Link].first)
         Secs[I].Link = Moved[Secs[I].Link].first;
