@@ -22,6 +22,7 @@ SectionGraph::SectionGraph(const InputSet &In) : In(In) {
     FileBase.push_back(FileBase.back() + O.Elf->Sections.size());
   Linked.resize(In.Objects.size());
   resolveSymbols();
+  indexAllocNodes();
   buildEdges();
   indexSymbols();
 }
@@ -58,14 +59,20 @@ std::string SectionGraph::describe(NodeId N) const {
   return object(fileOf(N)).describe(secOf(N));
 }
 
-bool SectionGraph::isAllocNode(NodeId N) const {
-  uint32_t F = fileOf(N);
-  if (!Linked[F] || In.Objects[F].Shared)
-    return false;
-  const ElfSection &S = object(F).Sections[secOf(N)];
-  return secOf(N) != 0 && (S.Flags & ELF::SHF_ALLOC) &&
-         S.Type != ELF::SHT_GROUP && S.Type != ELF::SHT_REL &&
-         S.Type != ELF::SHT_RELA;
+void SectionGraph::indexAllocNodes() {
+  AllocNodes.assign(numNodes(), false);
+  for (uint32_t F = 0; F < In.Objects.size(); ++F) {
+    if (!Linked[F] || In.Objects[F].Shared)
+      continue;
+    const ElfObject &O = object(F);
+    for (uint32_t I = 1; I < O.Sections.size(); ++I) {
+      const ElfSection &S = O.Sections[I];
+      AllocNodes[node(F, I)] = (S.Flags & ELF::SHF_ALLOC) &&
+                               S.Type != ELF::SHT_GROUP &&
+                               S.Type != ELF::SHT_REL &&
+                               S.Type != ELF::SHT_RELA;
+    }
+  }
 }
 
 static bool isGlobalDef(const ElfSymbol &S) {

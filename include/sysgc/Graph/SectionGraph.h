@@ -57,7 +57,7 @@ public:
   /// extracted)?
   bool isLinked(uint32_t File) const { return Linked[File]; }
   /// SHF_ALLOC section of a linked object: a candidate for collection.
-  bool isAllocNode(NodeId N) const;
+  bool isAllocNode(NodeId N) const { return AllocNodes[N]; }
 
   llvm::ArrayRef<GraphEdge> edges(NodeId From) const {
     return llvm::ArrayRef<GraphEdge>(Edges).slice(
@@ -95,11 +95,14 @@ public:
 
 private:
   void resolveSymbols();
+  void indexAllocNodes();
   void indexSymbols();
 
   const InputSet &In;
   std::vector<uint32_t> FileBase;
   std::vector<bool> Linked;
+  /// isAllocNode, per node: asked in every pass over the nodes.
+  std::vector<bool> AllocNodes;
   llvm::StringMap<SymbolRef> Globals;
   /// Per object, per symbol: its resolved definition.
   std::vector<std::vector<SymbolRef>> Resolved;
