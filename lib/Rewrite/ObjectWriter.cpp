@@ -16,6 +16,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Object/ELFTypes.h"
+#include "llvm/Support/Endian.h"
 #include "llvm/Support/xxhash.h"
 #include <cstring>
 #include <deque>
@@ -68,6 +69,10 @@ public:
 
   Error run(OutputAllocator Alloc) {
     Syms = O.Symbols;
+    SymtabIdx = O.SymtabIndex;
+    StrtabIdx = O.SymtabIndex ? O.Sections[O.SymtabIndex].Link : 0;
+    ShStrIdx = O.ShStrIndex;
+    ShndxIndex = O.SymtabShndxIndex;
     // Pieces are appended: reserve for them (and their relocation
     // sections) once.
     size_t Pieces = 0;
@@ -112,8 +117,11 @@ public:
         return makeError("{0}: cannot rename section #{1}", O.Name, I);
       Secs[I].Name = sectionNameOffset(Name);
     }
-    if (E.Placement)
+    if (E.Placement) {
       coalesce();
+      if (Error Err = compact())
+        return Err;
+    }
     if (Error Err = finishSymbols())
       return Err;
     return serialise(Alloc);
@@ -165,8 +173,8 @@ private:
       Off = ShStr.size();
       ShStr.insert(ShStr.end(), Want.begin(), Want.end());
     }
-    Secs[O.ShStrIndex].Data = ShStr;
-    Secs[O.ShStrIndex].Size = ShStr.size();
+    Secs[ShStrIdx].Data = ShStr;
+    Secs[ShStrIdx].Size = ShStr.size();
     NameOffsets[Name] = Off;
     return Off;
   }
@@ -563,6 +571,7 @@ private:
     }
     // Where each joined section went: (head, offset there).
     std::vector<std::pair<uint32_t, uint64_t>> Moved(N, {0, 0});
+    Joined.resize(Secs.size());
     bool Any = false;
     for (const std::vector<uint32_t> &Run : Runs) {
       if (Run.size() < 2)
@@ -604,6 +613,8 @@ private:
         }
         Secs[RS].EncodeRelocs = true;
         Secs[RS].Relocs = {};
+        if (RS != ByRelSec.front().first)
+          Joined.set(RS);
       }
       if (RelSec) {
         Secs[RelSec].Info = Head;
@@ -614,6 +625,7 @@ private:
         X.Flags |= ELF::SHF_EXCLUDE;
         X.Data = {};
         X.Size = 0;
+        Joined.set(I);
       }
       H.AddrAlign = Align;
       H.Size = Off;
@@ -641,6 +653,98 @@ private:
       if ((Secs[I].Flags & ELF::SHF_LINK_ORDER) && Secs[I].Link < N &&
           Moved[Secs[I].Link].first)
         Secs[I].Link = Moved[Secs[I].Link].first;
+  }
+
+  // Remove the sections coalesce() emptied and number the rest anew: lld
+  // reads a section header, a name and a relocation section less for each
+  // (in a kernel object nine in ten sections go). One still named by a
+  // kept section (sh_link, sh_info, a group) or a symbol stays, as the
+  // empty SHF_EXCLUDE placeholder it is.
+  Error compact() {
+    uint32_t N = Secs.size();
+    if (Joined.none())
+      return Error::success();
+    Joined.resize(N);
+    auto InfoIsSection = [](const OutSection &X) {
+      return X.Type == ELF::SHT_REL || X.Type == ELF::SHT_RELA ||
+             (X.Flags & ELF::SHF_INFO_LINK);
+    };
+    // A group's words: its flags, then its members' indices (read
+    // unaligned: the contents are wherever the input put them).
+    auto GroupWord = [](ArrayRef<uint8_t> Data, size_t J) {
+      return support::endian::read<uint32_t>(Data.data() + 4 * J,
+                                             ELFT::Endianness);
+    };
+    for (uint32_t I = 1; I < N; ++I) {
+      const OutSection &X = Secs[I];
+      if (Joined[I])
+        continue;
+      if (X.Link < N)
+        Joined.reset(X.Link);
+      if (InfoIsSection(X) && X.Info < N)
+        Joined.reset(X.Info);
+      if (X.Type == ELF::SHT_GROUP)
+        for (size_t J = 1; J < X.Data.size() / 4; ++J)
+          if (uint32_t M = GroupWord(X.Data, J); M < N)
+            Joined.reset(M);
+    }
+    for (const ElfSymbol &S : Syms)
+      if (S.inSection() && S.Shndx < N)
+        Joined.reset(S.Shndx);
+    Joined.reset(0);
+    if (Joined.none())
+      return Error::success();
+
+    std::vector<uint32_t> NewIndex(N, 0);
+    std::vector<OutSection> Kept;
+    Kept.reserve(N - Joined.count());
+    for (uint32_t I = 0; I < N; ++I)
+      if (!Joined[I]) {
+        NewIndex[I] = Kept.size();
+        Kept.push_back(std::move(Secs[I]));
+      }
+    auto Map = [&](uint32_t I) -> Expected<uint32_t> {
+      if (I >= N)
+        return makeError("{0}: section index {1} out of range", O.Name, I);
+      return NewIndex[I];
+    };
+    for (OutSection &X : Kept) {
+      if (X.Link) {
+        auto L = Map(X.Link);
+        if (!L)
+          return L.takeError();
+        X.Link = *L;
+      }
+      if (InfoIsSection(X) && X.Info) {
+        auto L = Map(X.Info);
+        if (!L)
+          return L.takeError();
+        X.Info = *L;
+      }
+      if (X.Type == ELF::SHT_GROUP && X.Data.size() >= 4) {
+        std::vector<uint8_t> &Bytes = ownBytes();
+        Bytes.assign(X.Data.begin(), X.Data.end());
+        for (size_t J = 1; J < Bytes.size() / 4; ++J) {
+          auto L = Map(GroupWord(Bytes, J));
+          if (!L)
+            return L.takeError();
+          support::endian::write<uint32_t>(Bytes.data() + 4 * J, *L,
+                                           ELFT::Endianness);
+        }
+        X.Data = Bytes;
+      }
+    }
+    for (ElfSymbol &S : Syms)
+      if (S.inSection() && S.Shndx < N) {
+        S.Shndx = NewIndex[S.Shndx];
+        S.XIndex = S.Shndx >= ELF::SHN_LORESERVE;
+      }
+    SymtabIdx = NewIndex[SymtabIdx];
+    StrtabIdx = NewIndex[StrtabIdx];
+    ShStrIdx = NewIndex[ShStrIdx];
+    ShndxIndex = NewIndex[ShndxIndex];
+    Secs = std::move(Kept);
+    return Error::success();
   }
 
   // The relocations of section I as they stand.
@@ -673,28 +777,26 @@ private:
   Error finishSymbols() {
     // Extended indices: every symbol in a section >= SHN_LORESERVE needs
     // an SHT_SYMTAB_SHNDX entry.
-    bool NeedShndx = O.SymtabShndxIndex != 0;
+    bool NeedShndx = ShndxIndex != 0;
     for (const ElfSymbol &S : Syms)
       if (S.inSection() && S.Shndx >= ELF::SHN_LORESERVE)
         NeedShndx = true;
-    if (NeedShndx && !O.SymtabShndxIndex) {
+    if (NeedShndx && !ShndxIndex) {
       OutSection X;
       X.Name = sectionNameOffset(".symtab_shndx");
       X.Type = ELF::SHT_SYMTAB_SHNDX;
-      X.Link = O.SymtabIndex;
+      X.Link = SymtabIdx;
       X.AddrAlign = 4;
       X.EntSize = 4;
       ShndxIndex = Secs.size();
       Secs.push_back(std::move(X));
-    } else if (NeedShndx) {
-      ShndxIndex = O.SymtabShndxIndex;
     }
-    if (!O.SymtabIndex)
+    if (!SymtabIdx)
       return Error::success();
 
     // Re-encode the symbol table (cheap next to relocations, and it is
     // where shndx and new symbols land).
-    OutSection &ST = Secs[O.SymtabIndex];
+    OutSection &ST = Secs[SymtabIdx];
     std::vector<uint8_t> &STBytes = ownBytes();
     STBytes.resize(Syms.size() * sizeof(Sym));
     std::vector<uint8_t> &Shndx = ownBytes();
@@ -725,9 +827,8 @@ private:
       Secs[ShndxIndex].Size = Shndx.size();
     }
     if (!ExtraStrings.empty()) {
-      uint32_t StrIdx = O.Sections[O.SymtabIndex].Link;
-      Secs[StrIdx].Data = ExtraStrings;
-      Secs[StrIdx].Size = ExtraStrings.size();
+      Secs[StrtabIdx].Data = ExtraStrings;
+      Secs[StrtabIdx].Size = ExtraStrings.size();
     }
     return Error::success();
   }
@@ -825,8 +926,8 @@ private:
     H.e_phoff = 0;
     H.e_phnum = 0;
     H.e_shnum = NumSecs >= ELF::SHN_LORESERVE ? 0 : NumSecs;
-    H.e_shstrndx = O.ShStrIndex >= ELF::SHN_LORESERVE ? uint16_t(ELF::SHN_XINDEX)
-                                                    : uint16_t(O.ShStrIndex);
+    H.e_shstrndx = ShStrIdx >= ELF::SHN_LORESERVE ? uint16_t(ELF::SHN_XINDEX)
+                                                  : uint16_t(ShStrIdx);
     memcpy(Out.data(), &H, sizeof(Ehdr));
     for (uint64_t I = 1; I < NumSecs; ++I) {
       const OutSection &X = Secs[I];
@@ -845,8 +946,8 @@ private:
       if (I == 0) {
         if (NumSecs >= ELF::SHN_LORESERVE)
           S.sh_size = NumSecs;
-        if (O.ShStrIndex >= ELF::SHN_LORESERVE)
-          S.sh_link = O.ShStrIndex;
+        if (ShStrIdx >= ELF::SHN_LORESERVE)
+          S.sh_link = ShStrIdx;
       } else {
         const OutSection &X = Secs[I];
         S.sh_name = X.Name;
@@ -870,7 +971,12 @@ private:
   std::vector<OutSection> Secs;
   std::vector<uint8_t> ExtraStrings;
   std::vector<uint8_t> ShStr;
-  uint32_t ShndxIndex = 0;
+  // Where the symbol table, its string table, .shstrtab and the extended
+  // index table are among Secs (compact() renumbers them).
+  uint32_t SymtabIdx = 0, StrtabIdx = 0, ShStrIdx = 0, ShndxIndex = 0;
+  // Sections coalesce() emptied: joined into their run's head, or a
+  // relocation section whose relocations moved to the head's.
+  BitVector Joined;
   StringMap<uint32_t> NewSymbolIndex;
   StringMap<uint32_t> NameOffsets;
   std::deque<std::string> NewNames;

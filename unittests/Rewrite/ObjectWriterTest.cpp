@@ -307,20 +307,12 @@ struct CoalesceInput {
     }
   }
   ElfObject &obj() { return *In.Set.Objects[0].Elf; }
-  uint32_t sec(StringRef N) {
-    for (uint32_t I = 0; I < obj().Sections.size(); ++I)
-      if (obj().Sections[I].Name == N)
-        return I;
-    ADD_FAILURE() << N.str();
-    return 0;
-  }
 };
 
 TEST(ObjectWriter, CoalescesRunsAsLldWouldPlaceThem) {
   CoalesceInput CI;
   const ElfObject &O = CI.obj();
   ObjectEdits &E = CI.E;
-  auto Sec = [&](StringRef N) { return CI.sec(N); };
   SectionPlacement P; // no script: .text and .data are orphans apart
   E.Placement = &P;
   E.CodeFill = {0xcc, 0xcc, 0xcc, 0xcc};
@@ -328,40 +320,103 @@ TEST(ObjectWriter, CoalescesRunsAsLldWouldPlaceThem) {
 
   // .text.a and .text.b join across .data (lld places .data elsewhere);
   // .text.c, aligned more than the head, starts a run that .text.d joins.
-  const ElfSection &A = R.Obj->Sections[Sec(".text.a")];
+  // The joined sections are gone (and .text.d's relocation section, its
+  // relocations now .text.c's): two sections fewer, the rest renumbered.
+  ASSERT_EQ(R.Obj->Sections.size(), O.Sections.size() - 2);
+  std::vector<uint32_t> Texts;
+  for (uint32_t I = 1; I < R.Obj->Sections.size(); ++I)
+    if (R.Obj->Sections[I].Name == ".text")
+      Texts.push_back(I);
+  ASSERT_EQ(Texts.size(), 2u);
+  uint32_t AI = Texts[0], CI2 = Texts[1];
+  const ElfSection &A = R.Obj->Sections[AI];
   EXPECT_EQ(A.Flags & ELF::SHF_EXCLUDE, 0u);
   EXPECT_EQ(A.AddrAlign, 16u);
   EXPECT_EQ(StringRef(reinterpret_cast<const char *>(A.Contents.data()), A.Contents.size()), StringRef("\xc3\xcc\xcc\xcc\x90\xc3", 6));
-  const ElfSection &B = R.Obj->Sections[Sec(".text.b")];
-  EXPECT_NE(B.Flags & ELF::SHF_EXCLUDE, 0u);
-  EXPECT_EQ(B.Size, 0u);
-  const ElfSection &C = R.Obj->Sections[Sec(".text.c")];
+  const ElfSection &C = R.Obj->Sections[CI2];
   EXPECT_EQ(C.Flags & ELF::SHF_EXCLUDE, 0u);
   EXPECT_EQ(C.AddrAlign, 64u);
   EXPECT_EQ(C.Size, 16u + 6u);
-  EXPECT_NE(R.Obj->Sections[Sec(".text.d")].Flags & ELF::SHF_EXCLUDE, 0u);
-  EXPECT_EQ(R.Obj->Sections[Sec(".data.x")].Flags & ELF::SHF_EXCLUDE, 0u);
+  const ElfSection *Data = R.section(".data");
+  ASSERT_TRUE(Data);
+  EXPECT_EQ(Data->Flags & ELF::SHF_EXCLUDE, 0u);
+  EXPECT_FALSE(R.section(".text.b") || R.section(".text.d"));
 
   // Symbols follow their parts; the section symbol of .text.b too, so the
   // relocation through it still reaches b.
   std::map<std::string, std::pair<uint32_t, uint64_t>> Syms;
   for (const ElfSymbol &S : R.Obj->Symbols)
     Syms[S.Name.str()] = {S.Shndx, S.Value};
-  EXPECT_EQ(Syms["a"], std::make_pair(Sec(".text.a"), uint64_t(0)));
-  EXPECT_EQ(Syms["b"], std::make_pair(Sec(".text.a"), uint64_t(5)));
-  EXPECT_EQ(Syms["d"], std::make_pair(Sec(".text.c"), uint64_t(16)));
+  EXPECT_EQ(Syms["a"], std::make_pair(AI, uint64_t(0)));
+  EXPECT_EQ(Syms["b"], std::make_pair(AI, uint64_t(5)));
+  EXPECT_EQ(Syms["d"], std::make_pair(CI2, uint64_t(16)));
   EXPECT_EQ(R.Obj->Symbols[1].Type, ELF::STT_SECTION);
-  EXPECT_EQ(R.Obj->Symbols[1].Shndx, Sec(".text.a"));
+  EXPECT_EQ(R.Obj->Symbols[1].Shndx, AI);
   EXPECT_EQ(R.Obj->Symbols[1].Value, 4u);
 
-  // .text.d's relocation now belongs to .text.c, 16 bytes in.
+  // .text.d's relocation now belongs to .text.c, 16 bytes in; the
+  // relocation sections name their new targets and the symbol table.
   ASSERT_FALSE(bool(R.Obj->loadRelocs()));
-  auto Rs = R.Obj->relocsOf(Sec(".text.c"));
+  auto Rs = R.Obj->relocsOf(CI2);
   ASSERT_EQ(Rs.size(), 1u);
   EXPECT_EQ(Rs[0].Offset, 17u);
   EXPECT_EQ(Rs[0].Addend, -3);
-  EXPECT_TRUE(R.Obj->relocsOf(Sec(".text.d")).empty());
-  EXPECT_EQ(R.Obj->relocsOf(Sec(".data.x")).size(), 1u);
+  EXPECT_EQ(R.Obj->relocsOf(uint32_t(Data - R.Obj->Sections.data())).size(),
+            1u);
+  for (const ElfSection &S : R.Obj->Sections)
+    if (S.Type == ELF::SHT_RELA)
+      EXPECT_EQ(S.Link, R.Obj->SymtabIndex) << S.Name.str();
+}
+
+// A table linked to a joined section follows it into the head, under the
+// head's new number; the symbol table's links survive the renumbering.
+TEST(ObjectWriter, JoinedSectionsGoAndLinksFollowTheirHead) {
+  TestInputs In;
+  In.add(R"(
+--- !ELF
+FileHeader: { Class: ELFCLASS64, Data: ELFDATA2LSB, Type: ET_REL, Machine: EM_X86_64 }
+Sections:
+  - { Name: .data.x, Type: SHT_PROGBITS, Flags: [ SHF_ALLOC, SHF_WRITE ], AddressAlign: 8, Content: "00" }
+  - { Name: .text.a, Type: SHT_PROGBITS, Flags: [ SHF_ALLOC, SHF_EXECINSTR ], AddressAlign: 16, Content: "C3" }
+  - { Name: .text.b, Type: SHT_PROGBITS, Flags: [ SHF_ALLOC, SHF_EXECINSTR ], AddressAlign: 16, Content: "90C3" }
+  - { Name: __tbl, Type: SHT_PROGBITS, Flags: [ SHF_ALLOC, SHF_LINK_ORDER ], Link: .text.b, Content: "0000000000000000" }
+  - Name: .rela__tbl
+    Type: SHT_RELA
+    Info: __tbl
+    Relocations:
+      - { Offset: 0, Symbol: b, Type: R_X86_64_64 }
+Symbols:
+  - { Name: a, Type: STT_FUNC, Section: .text.a, Binding: STB_GLOBAL, Size: 1 }
+  - { Name: b, Type: STT_FUNC, Section: .text.b, Binding: STB_GLOBAL, Size: 2 }
+)",
+         "k.o");
+  const ElfObject &O = *In.Set.Objects[0].Elf;
+  ObjectEdits E;
+  for (uint32_t I = 1; I < O.Sections.size(); ++I)
+    if (O.Sections[I].Name.starts_with(".text."))
+      E.Renames.push_back({I, ".text"});
+  SectionPlacement P;
+  E.Placement = &P;
+  E.CodeFill = {0xcc, 0xcc, 0xcc, 0xcc};
+  Rewritten R = rewrite(O, E);
+  ASSERT_EQ(R.Obj->Sections.size(), O.Sections.size() - 1);
+  const ElfSection *Text = R.section(".text");
+  ASSERT_TRUE(Text);
+  uint32_t TI = Text - R.Obj->Sections.data();
+  EXPECT_EQ(Text->Size, 18u);
+  const ElfSection *Tbl = R.section("__tbl");
+  ASSERT_TRUE(Tbl);
+  EXPECT_EQ(Tbl->Link, TI);
+  const ElfSection *Rela = R.section(".rela__tbl");
+  ASSERT_TRUE(Rela);
+  EXPECT_EQ(Rela->Info, uint32_t(Tbl - R.Obj->Sections.data()));
+  EXPECT_EQ(Rela->Link, R.Obj->SymtabIndex);
+  EXPECT_EQ(R.Obj->Sections[R.Obj->SymtabIndex].Type, ELF::SHT_SYMTAB);
+  for (const ElfSymbol &S : R.Obj->Symbols)
+    if (S.Name == "b") {
+      EXPECT_EQ(S.Shndx, TI);
+      EXPECT_EQ(S.Value, 16u);
+    }
 }
 
 TEST(ObjectWriter, ASectionThatMayComeBetweenEndsTheRun) {

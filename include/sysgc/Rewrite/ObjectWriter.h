@@ -37,8 +37,10 @@ struct ObjectEdits {
   /// and kept in between) into its first section: contents laid out as lld
   /// would lay them out (each part at its own alignment, executable gaps
   /// filled with CodeFill), symbols moved into it, relocations concatenated.
-  /// The other sections of the run stay as empty SHF_EXCLUDE placeholders,
-  /// so no index changes. Only where lld collects nothing (Retain mode):
+  /// The other sections of the run (and the relocation sections they
+  /// emptied) are removed and the rest renumbered; one something still
+  /// names stays as an empty SHF_EXCLUDE placeholder. Only where lld
+  /// collects nothing (Retain mode):
   /// a joined section is kept or dropped whole. Placement says which
   /// sections may come between two others (null: no coalescing).
   const SectionPlacement *Placement = nullptr;
