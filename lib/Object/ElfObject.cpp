@@ -10,6 +10,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/xxhash.h"
 #include "sysgc/Support/Error.h"
+#include "sysgc/Support/Parallel.h"
 #include "llvm/Object/ELF.h"
 #include "llvm/Object/ELFTypes.h"
 #include <optional>
@@ -51,7 +52,7 @@ static Error readSections(ElfObject &O, const ELFFile<ELFT> &F,
                           StringRef ShStrTab) {
   using Elf_Shdr = typename ELFT::Shdr;
   O.Sections.resize(Shdrs.size());
-  for (size_t I = 0; I < Shdrs.size(); ++I) {
+  return parallelForEachIndex(Shdrs.size(), 8192, [&](size_t I) -> Error {
     const Elf_Shdr &H = Shdrs[I];
     ElfSection &S = O.Sections[I];
     auto NameOrErr = F.getSectionName(H, ShStrTab);
@@ -75,8 +76,8 @@ static Error readSections(ElfObject &O, const ELFFile<ELFT> &F,
         return withContext(DataOrErr.takeError(), "section " + S.Name);
       S.Contents = *DataOrErr;
     }
-  }
-  return Error::success();
+    return Error::success();
+  });
 }
 
 // Every symbol of Symtab (none if there is no symbol table).
@@ -103,7 +104,7 @@ static Error readSymbols(ElfObject &O, const ELFFile<ELFT> &F,
       return makeError("symbol table: sh_info {0} exceeds {1} symbols",
                        O.FirstGlobal, SymsOrErr->size());
     O.Symbols.resize(SymsOrErr->size());
-    for (size_t I = 0; I < SymsOrErr->size(); ++I) {
+    return parallelForEachIndex(SymsOrErr->size(), 8192, [&](size_t I) -> Error {
       const auto &Sym = (*SymsOrErr)[I];
       ElfSymbol &S = O.Symbols[I];
       auto NameOrErr = Sym.getName(*StrTabOrErr);
@@ -134,7 +135,8 @@ static Error readSymbols(ElfObject &O, const ELFFile<ELFT> &F,
                          "there are {3} sections",
                          S.Name, I, Shndx, Shdrs.size());
       S.Shndx = Shndx;
-    }
+      return Error::success();
+    });
   }
   return Error::success();
 }
