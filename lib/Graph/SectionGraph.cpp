@@ -89,13 +89,38 @@ void SectionGraph::resolveSymbols() {
   const auto &Objs = In.Objects;
   DenseMap<CachedHashStringRef, uint32_t> LazyDefiner;
   std::vector<uint32_t> Work;
+  // Each global name hashed once (kept for the resolution pass below).
+  std::vector<std::vector<uint32_t>> Hashes(Objs.size());
+  auto HashNames = [&](uint32_t F) {
+    const ElfObject &O = *Objs[F].Elf;
+    std::vector<uint32_t> &H = Hashes[F];
+    if (!H.empty() || O.Symbols.size() <= O.FirstGlobal)
+      return;
+    H.resize(O.Symbols.size() - O.FirstGlobal);
+    for (uint32_t I = O.FirstGlobal; I < O.Symbols.size(); ++I)
+      H[I - O.FirstGlobal] =
+          DenseMapInfo<StringRef>::getHashValue(O.Symbols[I].Name);
+  };
+  auto Key = [&](uint32_t F, uint32_t I) {
+    return CachedHashStringRef(Objs[F].Elf->Symbols[I].Name,
+                               Hashes[F][I - Objs[F].Elf->FirstGlobal]);
+  };
+  {
+    size_t Defs = 0;
+    for (const InputObject &O : Objs)
+      if (!O.Lazy)
+        Defs += O.Elf->Symbols.size() - std::min<size_t>(O.Elf->FirstGlobal,
+                                                         O.Elf->Symbols.size());
+    Globals.reserve(Defs);
+  }
   auto AddDefs = [&](uint32_t F) {
     const ElfObject &O = *Objs[F].Elf;
+    HashNames(F);
     for (uint32_t I = O.FirstGlobal; I < O.Symbols.size(); ++I) {
       const ElfSymbol &S = O.Symbols[I];
       if (!isGlobalDef(S))
         continue;
-      auto [It, New] = Globals.try_emplace(S.Name, SymbolRef{F, I});
+      auto [It, New] = Globals.try_emplace(Key(F, I), SymbolRef{F, I});
       if (!New) {
         const SymbolRef Old = It->second;
         if (symbolRank(S, Objs[F].Shared) >
@@ -125,7 +150,7 @@ void SectionGraph::resolveSymbols() {
       const ElfSymbol &S = O.Symbols[I];
       if (!S.isUndefined() || S.Binding == ELF::STB_WEAK || S.Name.empty())
         continue;
-      if (Globals.count(S.Name))
+      if (Globals.count(Key(F, I)))
         continue;
       auto It = LazyDefiner.find(CachedHashStringRef(S.Name));
       if (It == LazyDefiner.end() || Linked[It->second])
@@ -150,7 +175,8 @@ void SectionGraph::resolveSymbols() {
           R[I] = {F, I};
         continue;
       }
-      auto It = Globals.find(S.Name);
+      auto It = Globals.find(I >= O.FirstGlobal ? Key(F, I)
+                                                : CachedHashStringRef(S.Name));
       if (It != Globals.end())
         R[I] = It->second;
     }
@@ -164,7 +190,7 @@ SymbolRef SectionGraph::resolve(uint32_t File, uint32_t Sym) const {
 }
 
 SymbolRef SectionGraph::lookup(StringRef Name) const {
-  auto It = Globals.find(Name);
+  auto It = Globals.find(CachedHashStringRef(Name));
   return It == Globals.end() ? SymbolRef{} : It->second;
 }
 

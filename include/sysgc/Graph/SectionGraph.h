@@ -13,6 +13,7 @@
 
 #include "sysgc/Input/InputSet.h"
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/CachedHashString.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 #include <vector>
@@ -103,7 +104,9 @@ private:
   std::vector<bool> Linked;
   /// isAllocNode, per node: asked in every pass over the nodes.
   std::vector<bool> AllocNodes;
-  llvm::StringMap<SymbolRef> Globals;
+  /// Global definitions by name. The names point into the inputs, which
+  /// outlive the graph: no copies.
+  llvm::DenseMap<llvm::CachedHashStringRef, SymbolRef> Globals;
   /// Per object, per symbol: its resolved definition.
   std::vector<std::vector<SymbolRef>> Resolved;
   std::vector<uint32_t> EdgeBegin;
