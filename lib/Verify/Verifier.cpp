@@ -142,6 +142,12 @@ void forEachPlanned(const SectionGraph &G, const LinkPlan &Plan, DefFn Fn,
     if (!G.isLinked(F) || G.inputs().Objects[F].Shared)
       continue;
     const ElfObject &O = G.object(F);
+    // Which sections merge, read in one sequential pass: looked up per
+    // symbol, the section headers (112 bytes each, in symbol order) missed
+    // the cache on nearly every symbol.
+    std::vector<bool> Merge(O.Sections.size());
+    for (uint32_t I = 1; I < O.Sections.size(); ++I)
+      Merge[I] = O.Sections[I].Flags & ELF::SHF_MERGE;
     for (uint32_t S = 1; S < O.Symbols.size(); ++S) {
       const ElfSymbol &Sym = O.Symbols[S];
       if (!counted(Sym) || !Sym.inSection() || Sym.Shndx >= O.Sections.size())
@@ -154,7 +160,7 @@ void forEachPlanned(const SectionGraph &G, const LinkPlan &Plan, DefFn Fn,
         if (Win.File != F || Win.Sym != S)
           continue;
       }
-      if (O.Sections[Sym.Shndx].Flags & ELF::SHF_MERGE)
+      if (Merge[Sym.Shndx])
         MergeFn(Sym);
       else
         Fn(Sym, bool(Plan.Dead[N]));
