@@ -50,15 +50,24 @@ const TableLayout *ArchInfo::findTable(StringRef Section) const {
     for (uint32_t I = 0; I < Tables.size(); ++I) {
       if (Tables[I].Section.ends_with("*"))
         PrefixTables.push_back(I);
-      else
-        ExactTables.try_emplace(Tables[I].Section, I);
+      else if (!Tables[I].Section.empty()) {
+        StringRef N = Tables[I].Section;
+        ExactTables.try_emplace(N, I);
+        ExactLengths.set(std::min<size_t>(N.size(), 63));
+        ExactFirst.set(uint8_t(N.front()));
+        ExactLast.set(uint8_t(N.back()));
+      }
     }
   });
   // The first layout in Tables' order that matches, as a linear scan would.
   uint32_t Best = ~0u;
-  auto It = ExactTables.find(Section);
-  if (It != ExactTables.end())
-    Best = It->second;
+  if (!Section.empty() && ExactLengths[std::min<size_t>(Section.size(), 63)] &&
+      ExactFirst[uint8_t(Section.front())] &&
+      ExactLast[uint8_t(Section.back())]) {
+    auto It = ExactTables.find(Section);
+    if (It != ExactTables.end())
+      Best = It->second;
+  }
   for (uint32_t I : PrefixTables) {
     if (I >= Best)
       break;

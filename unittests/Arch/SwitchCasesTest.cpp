@@ -57,3 +57,34 @@ TEST(SwitchCases, GivesUpOnCodeItDoesNotUnderstand) {
   EXPECT_FALSE(getArch(ELF::EM_X86_64)->switchCases(**O, 1, 0, 27).has_value());
 }
 } // namespace
+
+// findTable filters names before it hashes them: the filter must let every
+// table through and answer exactly as a scan of the layouts would.
+TEST(ArchInfo, FindTableAnswersAsAScan) {
+  const ArchInfo &A = *getArch(ELF::EM_X86_64);
+  auto Scan = [&](StringRef Name) -> const TableLayout * {
+    for (const TableLayout &L : A.Tables)
+      if (L.matches(Name))
+        return &L;
+    return nullptr;
+  };
+  std::vector<std::string> Names = {"", ".text", ".text.foo", ".data.x",
+                                    "__ex_tablE", "__ex_table.", "_ex_table",
+                                    ".orc_unwind_", ".smp_locks2",
+                                    std::string(200, 's')};
+  for (const TableLayout &L : A.Tables) {
+    std::string N = L.Section.str();
+    if (!N.empty() && N.back() == '*')
+      N.pop_back(), N += "suffix";
+    Names.push_back(N);
+    // Same length, first and last byte: passes the filter, is no table.
+    if (N.size() > 2)
+      Names.push_back(N.front() + std::string(N.size() - 2, 'q') + N.back());
+  }
+  size_t Found = 0;
+  for (const std::string &N : Names) {
+    EXPECT_EQ(A.findTable(N), Scan(N)) << N;
+    Found += Scan(N) != nullptr;
+  }
+  EXPECT_GE(Found, A.Tables.size());
+}

@@ -17,6 +17,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <bitset>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -132,6 +133,12 @@ private:
   /// names, and the prefix patterns, each with its position in Tables.
   mutable std::once_flag TableIndexOnce;
   mutable llvm::StringMap<uint32_t> ExactTables;
+  /// A name is looked up in ExactTables only if its length (63: longer),
+  /// first and last byte are those of some exact table name: findTable is
+  /// asked for every section of every object, and hashing each name cost
+  /// more than the rest of its caller.
+  mutable std::bitset<64> ExactLengths;
+  mutable std::bitset<256> ExactFirst, ExactLast;
   mutable std::vector<uint32_t> PrefixTables;
 };
 
