@@ -38,6 +38,9 @@ struct OutSection {
   ArrayRef<uint8_t> Data; // borrowed, or in the writer's own storage
   MutableArrayRef<ElfReloc> Relocs; // when re-encoded (then Data is unused)
   bool EncodeRelocs = false;
+  /// A coalesced run's relocations (then Relocs is unused): each joined
+  /// section's, to be moved by its offset in the head.
+  std::vector<std::pair<ArrayRef<ElfReloc>, uint64_t>> RelocParts;
   /// A coalesced section: its parts at their offsets (then Data is unused),
   /// the gaps filled with Fill.
   std::vector<std::pair<uint64_t, ArrayRef<uint8_t>>> Parts;
@@ -582,7 +585,6 @@ private:
       bool NoBits = H.Type == ELF::SHT_NOBITS;
       uint64_t Off = 0, Align = 1;
       std::vector<std::pair<uint64_t, ArrayRef<uint8_t>>> Parts;
-      size_t NumRelocs = 0;
       for (uint32_t I : Run) {
         const OutSection &X = Secs[I];
         uint64_t A = std::max<uint64_t>(1, X.AddrAlign);
@@ -592,7 +594,6 @@ private:
         if (!NoBits)
           Parts.push_back({Off, X.Data});
         Off += NoBits ? X.Size : X.Data.size();
-        NumRelocs += relocsOf(I).size();
       }
       // The relocations at their new offsets, in the first relocation
       // section of the run, now the head's. They go in the order of their
@@ -604,13 +605,10 @@ private:
           ByRelSec.push_back({RS, I});
       llvm::sort(ByRelSec);
       uint32_t RelSec = ByRelSec.empty() ? 0 : ByRelSec.front().first;
-      std::vector<ElfReloc> &Rs = RelocStore.emplace_back();
-      Rs.reserve(NumRelocs);
+      std::vector<std::pair<ArrayRef<ElfReloc>, uint64_t>> RelocParts;
+      RelocParts.reserve(ByRelSec.size());
       for (auto [RS, I] : ByRelSec) {
-        for (ElfReloc R : relocsOf(I)) {
-          R.Offset += Moved[I].second;
-          Rs.push_back(R);
-        }
+        RelocParts.push_back({relocsOf(I), Moved[I].second});
         Secs[RS].EncodeRelocs = true;
         Secs[RS].Relocs = {};
         if (RS != ByRelSec.front().first)
@@ -618,7 +616,7 @@ private:
       }
       if (RelSec) {
         Secs[RelSec].Info = Head;
-        Secs[RelSec].Relocs = Rs;
+        Secs[RelSec].RelocParts = std::move(RelocParts);
       }
       for (uint32_t I : drop_begin(Run)) {
         OutSection &X = Secs[I];
@@ -843,28 +841,41 @@ private:
       return 0;
     if (!X.Parts.empty())
       return X.Size;
-    return X.EncodeRelocs ? X.Relocs.size() * relocEntrySize(X)
-                          : X.Data.size();
+    if (!X.EncodeRelocs)
+      return X.Data.size();
+    size_t N = X.Relocs.size();
+    for (auto &[Rs, Delta] : X.RelocParts)
+      N += Rs.size();
+    return N * relocEntrySize(X);
   }
 
   void encodeRelocs(const OutSection &X, char *To) const {
+    To = encodeRelocs(X, X.Relocs, 0, To);
+    for (auto &[Rs, Delta] : X.RelocParts)
+      To = encodeRelocs(X, Rs, Delta, To);
+  }
+
+  // Rs at their offsets plus Delta; returns the end of what it wrote.
+  char *encodeRelocs(const OutSection &X, ArrayRef<ElfReloc> Rs,
+                     uint64_t Delta, char *To) const {
     bool IsRela = X.Type == ELF::SHT_RELA;
     size_t Ent = relocEntrySize(X);
-    for (size_t I = 0; I < X.Relocs.size(); ++I) {
-      const ElfReloc &R = X.Relocs[I];
+    for (size_t I = 0; I < Rs.size(); ++I) {
+      const ElfReloc &R = Rs[I];
       if (IsRela) {
         Rela Out;
-        Out.r_offset = R.Offset;
+        Out.r_offset = R.Offset + Delta;
         Out.setSymbolAndType(R.Symbol, R.Type, false);
         Out.r_addend = R.Addend;
         memcpy(To + I * Ent, &Out, Ent);
       } else {
         Rel Out;
-        Out.r_offset = R.Offset;
+        Out.r_offset = R.Offset + Delta;
         Out.setSymbolAndType(R.Symbol, R.Type, false);
         memcpy(To + I * Ent, &Out, Ent);
       }
     }
+    return To + Rs.size() * Ent;
   }
 
   // A coalesced section: its parts, each gap filled as lld fills the gaps
