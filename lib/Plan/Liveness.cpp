@@ -219,8 +219,8 @@ bool neverExclude(const ElfSection &S) {
 }
 } // namespace
 
-void sysgc::planLiveness(const SectionGraph &G, const PlanOptions &Opts,
-                         LinkPlan &Plan) {
+void sysgc::planLiveness(const SectionGraph &G, const SectionKinds &K,
+                         const PlanOptions &Opts, LinkPlan &Plan) {
   uint32_t N = G.numNodes();
   const ArchInfo &Arch = *Plan.Arch;
   if (Plan.Discarded.size() != N)
@@ -236,9 +236,8 @@ void sysgc::planLiveness(const SectionGraph &G, const PlanOptions &Opts,
   for (NodeId I = 0; I < N; ++I) {
     if (!G.isAllocNode(I))
       continue;
-    StringRef Name = G.section(I).Name;
-    Class[I] = Alloc | (Arch.findTable(Name) ? KnownTable : 0) |
-               (llvm::is_contained(Arch.BackRefCode, Name) ? BackRefCode : 0);
+    Class[I] = Alloc | (K.Table[I] ? KnownTable : 0) |
+               (K.BackRefCode[I] ? BackRefCode : 0);
   }
   auto IsKnownTable = [&](NodeId I) { return Class[I] & KnownTable; };
   auto IsBackRefCode = [&](NodeId I) { return Class[I] & BackRefCode; };

@@ -70,3 +70,11 @@ void sysgc::planNormalize(const SectionGraph &G, LinkPlan &Plan) {
       Plan.Renames.push_back({N, std::move(New)});
   }
 }
+
+void sysgc::planNormalize(const SectionGraph &G, const SectionKinds &K,
+                          LinkPlan &Plan) {
+  for (NodeId N = 0; N < G.numNodes(); ++N)
+    if (K.Normal[N] && !(Plan.Discarded.size() > N && Plan.Discarded[N]))
+      Plan.Renames.push_back(
+          {N, SectionKinds::NormalNames[K.Normal[N] - 1].str()});
+}

@@ -108,18 +108,19 @@ Expected<LinkPlan> sysgc::planLink(const SectionGraph &G, const ArchInfo &Arch,
     return Plan;
   }
   Plan.Discarded.resize(G.numNodes());
+  SectionKinds Kinds = SectionKinds::of(G, Arch);
   if (!Opts.Discarded.empty())
     for (NodeId N = 0; N < G.numNodes(); ++N)
       if (G.isAllocNode(N) && Opts.Discarded.match(G.section(N).Name))
         Plan.Discarded.set(N);
   if (Opts.Normalize)
-    planNormalize(G, Plan);
+    planNormalize(G, Kinds, Plan);
   if (Error E = planDispatch(G, Allow, Opts, Plan))
     return std::move(E);
-  if (Error E = planTables(G, Opts, Plan))
+  if (Error E = planTables(G, Kinds, Opts, Plan))
     return std::move(E);
-  planSnippetCode(G, Plan);
-  planLiveness(G, Opts, Plan);
+  planSnippetCode(G, Kinds, Plan);
+  planLiveness(G, Kinds, Opts, Plan);
   if (Plan.Mode == GcMode::Retain)
     pruneSplits(G, Plan);
   if (!Plan.UnknownPins.empty()) {

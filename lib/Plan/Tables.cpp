@@ -28,13 +28,17 @@ constexpr uint32_t NoOwner = ~0u;
 // For one object: which sections are referenced from some other section
 // (such a table cannot be cut: the reference would not follow its entry).
 std::vector<bool> referencedFromOutside(const ElfObject &O) {
+  // Each symbol's section (0: none) in one sequential pass: read per
+  // relocation, the 56-byte symbol entries missed the cache.
+  std::vector<uint32_t> SecOf(O.Symbols.size());
+  for (uint32_t I = 0; I < O.Symbols.size(); ++I)
+    if (O.Symbols[I].inSection())
+      SecOf[I] = O.Symbols[I].Shndx;
   std::vector<bool> Ref(O.Sections.size());
   for (uint32_t S = 1; S < O.Sections.size(); ++S)
-    for (const ElfReloc &R : O.relocsOf(S)) {
-      const ElfSymbol &Sym = O.Symbols[R.Symbol];
-      if (Sym.inSection() && Sym.Shndx != S)
-        Ref[Sym.Shndx] = true;
-    }
+    for (const ElfReloc &R : O.relocsOf(S))
+      if (uint32_t T = SecOf[R.Symbol]; T && T != S)
+        Ref[T] = true;
   return Ref;
 }
 } // namespace
@@ -201,8 +205,8 @@ static void planSnippets(const SectionGraph &G, LinkPlan &Plan,
   Plan.RangeSplits.push_back(std::move(RS));
 }
 
-Error sysgc::planTables(const SectionGraph &G, const PlanOptions &Opts,
-                        LinkPlan &Plan) {
+Error sysgc::planTables(const SectionGraph &G, const SectionKinds &K,
+                        const PlanOptions &Opts, LinkPlan &Plan) {
   const ArchInfo &Arch = *Plan.Arch;
   if (Arch.Tables.empty())
     return Error::success();
@@ -213,9 +217,8 @@ Error sysgc::planTables(const SectionGraph &G, const PlanOptions &Opts,
     const ElfObject &O = G.object(F);
     std::vector<std::pair<uint32_t, const TableLayout *>> Found;
     for (uint32_t S = 1; S < O.Sections.size(); ++S)
-      if (const TableLayout *L = Arch.findTable(O.Sections[S].Name))
-        if (O.Sections[S].Flags & ELF::SHF_ALLOC)
-          Found.push_back({S, L});
+      if (const TableLayout *L = K.Table[G.node(F, S)])
+        Found.push_back({S, L}); // allocated: K holds allocated nodes only
     if (Found.empty())
       continue;
     // Primary tables before the parallel ones that follow them.
@@ -390,7 +393,8 @@ Error sysgc::planTables(const SectionGraph &G, const PlanOptions &Opts,
   return Error::success();
 }
 
-void sysgc::planSnippetCode(const SectionGraph &G, LinkPlan &Plan) {
+void sysgc::planSnippetCode(const SectionGraph &G, const SectionKinds &K,
+                            LinkPlan &Plan) {
   const ArchInfo &Arch = *Plan.Arch;
   const InputSet &In = G.inputs();
   for (uint32_t F = 0; F < In.Objects.size(); ++F) {
@@ -399,9 +403,8 @@ void sysgc::planSnippetCode(const SectionGraph &G, LinkPlan &Plan) {
     const ElfObject &O = G.object(F);
     for (uint32_t Sec = 1; Sec < O.Sections.size(); ++Sec) {
       const ElfSection &Code = O.Sections[Sec];
-      if (!llvm::is_contained(Arch.BackRefCode, Code.Name) ||
-          !(Code.Flags & ELF::SHF_ALLOC) || !O.IsRela)
-        continue;
+      if (!K.BackRefCode[G.node(F, Sec)] || !O.IsRela)
+        continue; // (allocated: K holds allocated nodes only)
       bool Handled = false;
       for (const RangeSplit &R : Plan.RangeSplits)
         Handled |= R.File == F && R.Sec == Sec;

@@ -171,6 +171,23 @@ struct LinkPlan {
   std::vector<std::pair<uint32_t, std::string>> retargetsOf(uint32_t File) const;
 };
 
+/// What each allocated section's name makes it, read once per link: the
+/// names of a big object lie in its string table in no useful order, and
+/// every pass over them paid a cache miss per section.
+struct SectionKinds {
+  /// The layout of a table Arch knows, per node (null: none).
+  std::vector<const TableLayout *> Table;
+  /// Code that back-reference tables point into (Arch.BackRefCode).
+  llvm::BitVector BackRefCode;
+  /// normalizedSectionName, per node: 0 keeps its name, else 1 + index in
+  /// NormalNames.
+  std::vector<uint8_t> Normal;
+  static constexpr llvm::StringLiteral NormalNames[] = {".text", ".data",
+                                                        ".bss"};
+
+  static SectionKinds of(const SectionGraph &G, const ArchInfo &Arch);
+};
+
 /// Find the dispatch sites of Arch in G, or an empty list if this link has
 /// none (not a kernel link).
 /// A syscall entry point (a global "__x64_sys_*" function) this link
@@ -187,16 +204,17 @@ llvm::Error planDispatch(const SectionGraph &G, const Allowlist &Allow,
                          const PlanOptions &Opts, LinkPlan &Plan);
 
 /// Split the back-reference tables Arch knows into per-owner pieces.
-llvm::Error planTables(const SectionGraph &G, const PlanOptions &Opts,
-                       LinkPlan &Plan);
+llvm::Error planTables(const SectionGraph &G, const SectionKinds &K,
+                       const PlanOptions &Opts, LinkPlan &Plan);
 
 /// Split the snippet code sections Arch knows (x86 .altinstr_aux) into
 /// pieces owned by the one function that branches into each snippet.
-void planSnippetCode(const SectionGraph &G, LinkPlan &Plan);
+void planSnippetCode(const SectionGraph &G, const SectionKinds &K,
+                     LinkPlan &Plan);
 
 /// Compute Candidate, Dead, Exclude and Kept from the retargeted graph.
-void planLiveness(const SectionGraph &G, const PlanOptions &Opts,
-                  LinkPlan &Plan);
+void planLiveness(const SectionGraph &G, const SectionKinds &K,
+                  const PlanOptions &Opts, LinkPlan &Plan);
 
 /// Retain mode: keep only the pieces whose owner is Dead.
 void pruneSplits(const SectionGraph &G, LinkPlan &Plan);
@@ -206,6 +224,8 @@ std::string normalizedSectionName(llvm::StringRef Name);
 
 /// Fill Plan.Renames for every linked section normalizedSectionName renames.
 void planNormalize(const SectionGraph &G, LinkPlan &Plan);
+void planNormalize(const SectionGraph &G, const SectionKinds &K,
+                   LinkPlan &Plan);
 
 /// "referenced by f (file:(sec)) <- g (...)": the chain that keeps N alive.
 std::string whyLive(const SectionGraph &G, const LinkPlan &Plan, NodeId N);
