@@ -673,23 +673,32 @@ private:
       return support::endian::read<uint32_t>(Data.data() + 4 * J,
                                              ELFT::Endianness);
     };
-    for (uint32_t I = 1; I < N; ++I) {
-      const OutSection &X = Secs[I];
-      if (Joined[I])
-        continue;
-      if (X.Link < N)
-        Joined.reset(X.Link);
-      if (InfoIsSection(X) && X.Info < N)
-        Joined.reset(X.Info);
-      if (X.Type == ELF::SHT_GROUP)
-        for (size_t J = 1; J < X.Data.size() / 4; ++J)
-          if (uint32_t M = GroupWord(X.Data, J); M < N)
-            Joined.reset(M);
-    }
     for (const ElfSymbol &S : Syms)
       if (S.inSection() && S.Shndx < N)
         Joined.reset(S.Shndx);
     Joined.reset(0);
+    // To a fixed point: a placeholder kept for its name keeps what it
+    // names in turn.
+    for (bool Changed = true; Changed;) {
+      Changed = false;
+      auto Keep = [&](uint32_t I) {
+        if (I < N && Joined[I]) {
+          Joined.reset(I);
+          Changed = true;
+        }
+      };
+      for (uint32_t I = 1; I < N; ++I) {
+        const OutSection &X = Secs[I];
+        if (Joined[I])
+          continue;
+        Keep(X.Link);
+        if (InfoIsSection(X))
+          Keep(X.Info);
+        if (X.Type == ELF::SHT_GROUP)
+          for (size_t J = 1; J < X.Data.size() / 4; ++J)
+            Keep(GroupWord(X.Data, J));
+      }
+    }
     if (Joined.none())
       return Error::success();
 
@@ -702,7 +711,7 @@ private:
         Kept.push_back(std::move(Secs[I]));
       }
     auto Map = [&](uint32_t I) -> Expected<uint32_t> {
-      if (I >= N)
+      if (I >= N || Joined[I])
         return makeError("{0}: section index {1} out of range", O.Name, I);
       return NewIndex[I];
     };

@@ -419,6 +419,59 @@ Symbols:
     }
 }
 
+// A joined section something still names stays, and so does whatever it
+// names in turn: here a note links to .text.b's emptied relocation
+// section, which names .text.b.
+TEST(ObjectWriter, WhatAKeptPlaceholderNamesStaysToo) {
+  TestInputs In;
+  In.add(R"(
+--- !ELF
+FileHeader: { Class: ELFCLASS64, Data: ELFDATA2LSB, Type: ET_REL, Machine: EM_X86_64 }
+Sections:
+  - { Name: .text.a, Type: SHT_PROGBITS, Flags: [ SHF_ALLOC, SHF_EXECINSTR ], AddressAlign: 16, Content: "E800000000C3" }
+  - { Name: .text.b, Type: SHT_PROGBITS, Flags: [ SHF_ALLOC, SHF_EXECINSTR ], AddressAlign: 16, Content: "E800000000C3" }
+  - Name: .rela.text.a
+    Type: SHT_RELA
+    Info: .text.a
+    Relocations:
+      - { Offset: 1, Symbol: b, Type: R_X86_64_PLT32, Addend: -4 }
+  - Name: .rela.text.b
+    Type: SHT_RELA
+    Info: .text.b
+    Relocations:
+      - { Offset: 1, Symbol: a, Type: R_X86_64_PLT32, Addend: -4 }
+  - { Name: .note.x, Type: SHT_PROGBITS, Link: .rela.text.b, Content: "00" }
+Symbols:
+  - { Name: a, Type: STT_FUNC, Section: .text.a, Binding: STB_GLOBAL, Size: 6 }
+  - { Name: b, Type: STT_FUNC, Section: .text.b, Binding: STB_GLOBAL, Size: 6 }
+)",
+         "k.o");
+  const ElfObject &O = *In.Set.Objects[0].Elf;
+  ObjectEdits E;
+  for (uint32_t I = 1; I < O.Sections.size(); ++I)
+    if (O.Sections[I].Name.starts_with(".text."))
+      E.Renames.push_back({I, ".text"});
+  SectionPlacement P;
+  E.Placement = &P;
+  Rewritten R = rewrite(O, E);
+  ASSERT_EQ(R.Obj->Sections.size(), O.Sections.size());
+  const ElfSection *RelB = R.section(".rela.text.b");
+  ASSERT_TRUE(RelB);
+  EXPECT_EQ(R.section(".note.x")->Link,
+            uint32_t(RelB - R.Obj->Sections.data()));
+  const ElfSection &B = R.Obj->Sections[RelB->Info];
+  EXPECT_EQ(B.Name, ".text");
+  EXPECT_NE(B.Flags & ELF::SHF_EXCLUDE, 0u);
+  EXPECT_EQ(B.Size, 0u);
+  // Both relocations now belong to the head, b's 16 bytes in.
+  ASSERT_FALSE(bool(R.Obj->loadRelocs()));
+  const ElfSection *A = R.section(".text");
+  ASSERT_TRUE(A);
+  auto Rs = R.Obj->relocsOf(uint32_t(A - R.Obj->Sections.data()));
+  ASSERT_EQ(Rs.size(), 2u);
+  EXPECT_EQ(Rs[1].Offset, 17u);
+}
+
 TEST(ObjectWriter, ASectionThatMayComeBetweenEndsTheRun) {
   CoalesceInput CI;
   const ElfObject &O = CI.obj();
