@@ -368,6 +368,21 @@ TEST(ObjectWriter, CoalescesRunsAsLldWouldPlaceThem) {
       EXPECT_EQ(S.Link, R.Obj->SymtabIndex) << S.Name.str();
 }
 
+namespace {
+// O with its .text.* sections renamed .text and joined (no script: every
+// .text an orphan of one class).
+Rewritten rewriteTextJoined(const ElfObject &O) {
+  ObjectEdits E;
+  for (uint32_t I = 1; I < O.Sections.size(); ++I)
+    if (O.Sections[I].Name.starts_with(".text."))
+      E.Renames.push_back({I, ".text"});
+  SectionPlacement P;
+  E.Placement = &P;
+  E.CodeFill = {0xcc, 0xcc, 0xcc, 0xcc};
+  return rewrite(O, E);
+}
+} // namespace
+
 // A table linked to a joined section follows it into the head, under the
 // head's new number; the symbol table's links survive the renumbering.
 TEST(ObjectWriter, JoinedSectionsGoAndLinksFollowTheirHead) {
@@ -391,14 +406,7 @@ Symbols:
 )",
          "k.o");
   const ElfObject &O = *In.Set.Objects[0].Elf;
-  ObjectEdits E;
-  for (uint32_t I = 1; I < O.Sections.size(); ++I)
-    if (O.Sections[I].Name.starts_with(".text."))
-      E.Renames.push_back({I, ".text"});
-  SectionPlacement P;
-  E.Placement = &P;
-  E.CodeFill = {0xcc, 0xcc, 0xcc, 0xcc};
-  Rewritten R = rewrite(O, E);
+  Rewritten R = rewriteTextJoined(O);
   ASSERT_EQ(R.Obj->Sections.size(), O.Sections.size() - 1);
   const ElfSection *Text = R.section(".text");
   ASSERT_TRUE(Text);
@@ -447,13 +455,7 @@ Symbols:
 )",
          "k.o");
   const ElfObject &O = *In.Set.Objects[0].Elf;
-  ObjectEdits E;
-  for (uint32_t I = 1; I < O.Sections.size(); ++I)
-    if (O.Sections[I].Name.starts_with(".text."))
-      E.Renames.push_back({I, ".text"});
-  SectionPlacement P;
-  E.Placement = &P;
-  Rewritten R = rewrite(O, E);
+  Rewritten R = rewriteTextJoined(O);
   ASSERT_EQ(R.Obj->Sections.size(), O.Sections.size());
   const ElfSection *RelB = R.section(".rela.text.b");
   ASSERT_TRUE(RelB);
