@@ -26,6 +26,10 @@ using namespace llvm;
 using namespace llvm::object;
 
 namespace {
+ArrayRef<char> chars(ArrayRef<uint8_t> B) {
+  return ArrayRef<char>(reinterpret_cast<const char *>(B.data()), B.size());
+}
+
 struct OutSection {
   uint32_t Name = 0;
   uint32_t Type = 0;
@@ -70,7 +74,7 @@ template <class ELFT> class Writer {
 public:
   Writer(const ElfObject &O, const ObjectEdits &E) : O(O), E(E) {}
 
-  Error run(OutputAllocator Alloc) {
+  Error run(ObjectSink &Sink) {
     Syms = O.Symbols;
     SymtabIdx = O.SymtabIndex;
     StrtabIdx = O.SymtabIndex ? O.Sections[O.SymtabIndex].Link : 0;
@@ -127,7 +131,7 @@ public:
     }
     if (Error Err = finishSymbols())
       return Err;
-    return serialise(Alloc);
+    return serialise(Sink);
   }
 
 private:
@@ -858,55 +862,66 @@ private:
     return N * relocEntrySize(X);
   }
 
-  void encodeRelocs(const OutSection &X, char *To) const {
-    To = encodeRelocs(X, X.Relocs, 0, To);
+  void encodeRelocs(const OutSection &X, ObjectSink &Sink) const {
+    encodeRelocs(X, X.Relocs, 0, Sink);
     for (auto &[Rs, Delta] : X.RelocParts)
-      To = encodeRelocs(X, Rs, Delta, To);
+      encodeRelocs(X, Rs, Delta, Sink);
   }
 
-  // Rs at their offsets plus Delta; returns the end of what it wrote.
-  char *encodeRelocs(const OutSection &X, ArrayRef<ElfReloc> Rs,
-                     uint64_t Delta, char *To) const {
+  // Rs at their offsets plus Delta, a sink-sized batch at a time.
+  void encodeRelocs(const OutSection &X, ArrayRef<ElfReloc> Rs,
+                    uint64_t Delta, ObjectSink &Sink) const {
     bool IsRela = X.Type == ELF::SHT_RELA;
     size_t Ent = relocEntrySize(X);
-    for (size_t I = 0; I < Rs.size(); ++I) {
-      const ElfReloc &R = Rs[I];
-      if (IsRela) {
-        Rela Out;
-        Out.r_offset = R.Offset + Delta;
-        Out.setSymbolAndType(R.Symbol, R.Type, false);
-        Out.r_addend = R.Addend;
-        memcpy(To + I * Ent, &Out, Ent);
-      } else {
-        Rel Out;
-        Out.r_offset = R.Offset + Delta;
-        Out.setSymbolAndType(R.Symbol, R.Type, false);
-        memcpy(To + I * Ent, &Out, Ent);
+    size_t Batch = ObjectSink::MaxSpace / Ent;
+    for (size_t B = 0; B < Rs.size(); B += Batch) {
+      size_t N = std::min(Batch, Rs.size() - B);
+      char *To = Sink.space(N * Ent).data();
+      for (size_t I = 0; I < N; ++I) {
+        const ElfReloc &R = Rs[B + I];
+        if (IsRela) {
+          Rela Out;
+          Out.r_offset = R.Offset + Delta;
+          Out.setSymbolAndType(R.Symbol, R.Type, false);
+          Out.r_addend = R.Addend;
+          memcpy(To + I * Ent, &Out, Ent);
+        } else {
+          Rel Out;
+          Out.r_offset = R.Offset + Delta;
+          Out.setSymbolAndType(R.Symbol, R.Type, false);
+          memcpy(To + I * Ent, &Out, Ent);
+        }
       }
     }
-    return To + Rs.size() * Ent;
+  }
+
+  // Count bytes of Pattern (repeated from its start) into Sink.
+  static void fill(ObjectSink &Sink, uint64_t Count,
+                   const std::array<uint8_t, 4> &Pattern) {
+    for (uint64_t Done = 0; Done < Count;) {
+      size_t N = std::min<uint64_t>(Count - Done, ObjectSink::MaxSpace);
+      MutableArrayRef<char> To = Sink.space(N);
+      for (size_t I = 0; I < N; ++I)
+        To[I] = char(Pattern[(Done + I) % 4]);
+      Done += N;
+    }
   }
 
   // A coalesced section: its parts, each gap filled as lld fills the gaps
   // between input sections (the pattern repeated from the gap's start).
-  void writeParts(const OutSection &X, char *To) const {
+  void writeParts(const OutSection &X, ObjectSink &Sink) const {
     uint64_t Pos = 0;
-    auto FillTo = [&](uint64_t End) {
-      for (uint64_t Start = Pos; Pos < End; ++Pos)
-        To[Pos] = char(X.Fill[(Pos - Start) % 4]);
-    };
     for (auto &[Off, Bytes] : X.Parts) {
-      FillTo(Off);
-      if (!Bytes.empty())
-        memcpy(To + Off, Bytes.data(), Bytes.size());
+      fill(Sink, Off - Pos, X.Fill);
+      Sink.append(chars(Bytes));
       Pos = Off + Bytes.size();
     }
-    FillTo(X.Size);
+    fill(Sink, X.Size - Pos, X.Fill);
   }
 
-  // Every byte of the output is written here (headers, padding, contents),
-  // so the buffer Alloc gives need not be zeroed: a fresh file mapping is.
-  Error serialise(OutputAllocator Alloc) {
+  // Every byte of the output, front to back: the header, each section at
+  // its offset (zeros between), the section headers.
+  Error serialise(ObjectSink &Sink) {
     uint64_t NumSecs = Secs.size();
     std::vector<uint64_t> Offsets(NumSecs, 0);
     uint64_t Off = sizeof(Ehdr);
@@ -920,25 +935,9 @@ private:
     Off = alignTo(Off, sizeof(typename ELFT::uint));
     uint64_t ShOff = Off;
     uint64_t Total = ShOff + NumSecs * sizeof(Shdr);
+    if (Error Err = Sink.start(Total))
+      return Err;
 
-    auto BufOrErr = Alloc(Total);
-    if (!BufOrErr)
-      return BufOrErr.takeError();
-    MutableArrayRef<char> Out = *BufOrErr;
-    if (Out.size() != Total)
-      return makeError("{0}: output buffer of {1} bytes, {2} needed", O.Name,
-                       Out.size(), Total);
-    // Padding between sections and after the last one.
-    uint64_t End = sizeof(Ehdr);
-    for (uint64_t I = 1; I < NumSecs; ++I) {
-      if (Secs[I].Type == ELF::SHT_NOBITS)
-        continue;
-      if (Offsets[I] > End)
-        memset(&Out[End], 0, Offsets[I] - End);
-      End = std::max(End, Offsets[I] + fileSize(Secs[I]));
-    }
-    if (ShOff > End)
-      memset(&Out[End], 0, ShOff - End);
     Ehdr H;
     memcpy(&H, O.Buffer.getBufferStart(), sizeof(Ehdr));
     H.e_shoff = ShOff;
@@ -948,18 +947,23 @@ private:
     H.e_shnum = NumSecs >= ELF::SHN_LORESERVE ? 0 : NumSecs;
     H.e_shstrndx = ShStrIdx >= ELF::SHN_LORESERVE ? uint16_t(ELF::SHN_XINDEX)
                                                   : uint16_t(ShStrIdx);
-    memcpy(Out.data(), &H, sizeof(Ehdr));
+    memcpy(Sink.space(sizeof(Ehdr)).data(), &H, sizeof(Ehdr));
+    uint64_t Pos = sizeof(Ehdr);
+    static constexpr std::array<uint8_t, 4> Zeros{};
     for (uint64_t I = 1; I < NumSecs; ++I) {
       const OutSection &X = Secs[I];
       if (X.Type == ELF::SHT_NOBITS)
         continue;
+      fill(Sink, Offsets[I] - Pos, Zeros);
       if (!X.Parts.empty())
-        writeParts(X, &Out[Offsets[I]]);
+        writeParts(X, Sink);
       else if (X.EncodeRelocs)
-        encodeRelocs(X, &Out[Offsets[I]]);
-      else if (!X.Data.empty())
-        memcpy(&Out[Offsets[I]], X.Data.data(), X.Data.size());
+        encodeRelocs(X, Sink);
+      else
+        Sink.append(chars(X.Data));
+      Pos = Offsets[I] + fileSize(X);
     }
+    fill(Sink, ShOff - Pos, Zeros);
     for (uint64_t I = 0; I < NumSecs; ++I) {
       Shdr S;
       memset(&S, 0, sizeof(S));
@@ -980,7 +984,7 @@ private:
         S.sh_addralign = X.AddrAlign;
         S.sh_entsize = X.EntSize;
       }
-      memcpy(&Out[ShOff + I * sizeof(Shdr)], &S, sizeof(Shdr));
+      memcpy(Sink.space(sizeof(Shdr)).data(), &S, sizeof(Shdr));
     }
     return Error::success();
   }
@@ -1007,46 +1011,70 @@ private:
 } // namespace
 
 Error sysgc::writeObject(const ElfObject &O, const ObjectEdits &E,
-                         OutputAllocator Alloc) {
+                         ObjectSink &Sink) {
   if (!O.isRelocatable())
     return makeError("{0}: only relocatable objects can be rewritten", O.Name);
   auto Run = [&]() -> Error {
     if (O.Is64)
-      return O.IsLittleEndian ? Writer<ELF64LE>(O, E).run(Alloc)
-                              : Writer<ELF64BE>(O, E).run(Alloc);
-    return O.IsLittleEndian ? Writer<ELF32LE>(O, E).run(Alloc)
-                            : Writer<ELF32BE>(O, E).run(Alloc);
+      return O.IsLittleEndian ? Writer<ELF64LE>(O, E).run(Sink)
+                              : Writer<ELF64BE>(O, E).run(Sink);
+    return O.IsLittleEndian ? Writer<ELF32LE>(O, E).run(Sink)
+                            : Writer<ELF32BE>(O, E).run(Sink);
   };
   if (Error R = Run())
     return withContext(std::move(R), "rewriting " + O.Name);
   return Error::success();
 }
 
+namespace {
+// Into memory, the size known up front.
+class VectorSink final : public ObjectSink {
+public:
+  std::vector<char> Out;
+  Error start(uint64_t Size) override {
+    Out.reserve(Size);
+    return Error::success();
+  }
+  void append(ArrayRef<char> Bytes) override {
+    Out.insert(Out.end(), Bytes.begin(), Bytes.end());
+  }
+  MutableArrayRef<char> space(size_t N) override {
+    Out.resize(Out.size() + N);
+    return MutableArrayRef<char>(Out).take_back(N);
+  }
+};
+
+// Into a file, through AtomicFileWriter.
+class FileSink final : public ObjectSink {
+public:
+  explicit FileSink(AtomicFileWriter &W) : W(W) {}
+  Error start(uint64_t) override { return Error::success(); }
+  void append(ArrayRef<char> Bytes) override { W.write(Bytes); }
+  MutableArrayRef<char> space(size_t N) override { return W.space(N); }
+
+private:
+  AtomicFileWriter &W;
+};
+static_assert(ObjectSink::MaxSpace <= AtomicFileWriter::BufferSize);
+} // namespace
+
 Expected<std::vector<char>> sysgc::writeObject(const ElfObject &O,
                                                const ObjectEdits &E) {
-  std::vector<char> Out;
-  if (Error Err = writeObject(
-          O, E, [&](uint64_t Size) -> Expected<MutableArrayRef<char>> {
-            Out.resize(Size);
-            return MutableArrayRef<char>(Out);
-          }))
+  VectorSink Sink;
+  if (Error Err = writeObject(O, E, Sink))
     return std::move(Err);
-  return Out;
+  return std::move(Sink.Out);
 }
 
 Error sysgc::writeObjectFile(const ElfObject &O, const ObjectEdits &E,
                              StringRef Path) {
-  std::optional<AtomicFileBuffer> File;
-  if (Error Err = writeObject(
-          O, E, [&](uint64_t Size) -> Expected<MutableArrayRef<char>> {
-            auto F = AtomicFileBuffer::create(Path, Size);
-            if (!F)
-              return F.takeError();
-            File.emplace(std::move(*F));
-            return File->data();
-          }))
-    return Err; // the buffer, if any, is discarded with File
-  return File->commit();
+  auto W = AtomicFileWriter::create(Path);
+  if (!W)
+    return W.takeError();
+  FileSink Sink(*W);
+  if (Error Err = writeObject(O, E, Sink))
+    return Err; // the temporary goes with W
+  return W->commit();
 }
 
 std::vector<ObjectEdits> sysgc::editsFromPlan(const SectionGraph &G,

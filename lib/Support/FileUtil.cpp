@@ -104,47 +104,102 @@ Error sysgc::writeFileAtomically(StringRef Path, ArrayRef<char> Data) {
   return E;
 }
 
-Expected<AtomicFileBuffer> AtomicFileBuffer::create(StringRef Path,
-                                                    uint64_t Size) {
-  AtomicFileBuffer F;
+Expected<AtomicFileWriter> AtomicFileWriter::create(StringRef Path) {
+  AtomicFileWriter F;
   F.Path = Path.str();
-  F.Size = Size;
-  // Fail before the work of filling it where it could never be written.
-  StringRef Dir = sys::path::parent_path(Path);
-  if (std::error_code EC =
-          sys::fs::access(Dir.empty() ? "." : Dir, sys::fs::AccessMode::Write))
+  F.Tmp = tempPathFor(Path);
+  sys::RemoveFileOnSignal(F.Tmp);
+  F.FD = ::open(F.Tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (F.FD < 0) {
+    std::error_code EC(errno, std::generic_category());
+    sys::DontRemoveFileOnSignal(F.Tmp);
+    F.Tmp.clear();
     return makeError("{0}: cannot write: {1}", Path, EC.message());
-  if (Size) {
-    std::error_code EC;
-    F.Mem = sys::Memory::allocateMappedMemory(
-        Size, nullptr, sys::Memory::MF_READ | sys::Memory::MF_WRITE, EC);
-    if (EC)
-      return makeError("{0}: cannot allocate {1} bytes to write it: {2}", Path,
-                       Size, EC.message());
   }
+  F.Buffer.resize(BufferSize);
   return std::move(F);
 }
 
-AtomicFileBuffer::AtomicFileBuffer(AtomicFileBuffer &&Other)
-    : Path(std::move(Other.Path)), Mem(Other.Mem), Size(Other.Size) {
-  Other.Mem = sys::MemoryBlock();
-  Other.Size = 0;
+AtomicFileWriter::AtomicFileWriter(AtomicFileWriter &&Other)
+    : Path(std::move(Other.Path)), Tmp(std::move(Other.Tmp)), FD(Other.FD),
+      Buffer(std::move(Other.Buffer)), Used(Other.Used),
+      Failed(Other.Failed) {
+  Other.FD = -1;
+  Other.Tmp.clear();
 }
 
-AtomicFileBuffer::~AtomicFileBuffer() {
-  if (Mem.base())
-    sys::Memory::releaseMappedMemory(Mem);
+AtomicFileWriter::~AtomicFileWriter() {
+  if (FD >= 0)
+    ::close(FD);
+  if (!Tmp.empty()) { // never committed
+    sys::fs::remove(Tmp);
+    sys::DontRemoveFileOnSignal(Tmp);
+  }
 }
 
-MutableArrayRef<char> AtomicFileBuffer::data() {
-  return {static_cast<char *>(Mem.base()), size_t(Size)};
+void AtomicFileWriter::flush() {
+  const char *P = Buffer.data();
+  size_t N = Used;
+  Used = 0;
+  while (N && !Failed) {
+    ssize_t W = ::write(FD, P, N);
+    if (W < 0 && errno == EINTR)
+      continue;
+    if (W <= 0) {
+      Failed = std::error_code(W < 0 ? errno : EIO, std::generic_category());
+      return;
+    }
+    P += W;
+    N -= W;
+  }
 }
 
-Error AtomicFileBuffer::commit() {
-  Error E = writeFileAtomically(Path, ArrayRef<char>(data()));
-  sys::Memory::releaseMappedMemory(Mem);
-  Mem = sys::MemoryBlock();
-  Size = 0;
+void AtomicFileWriter::write(ArrayRef<char> Bytes) {
+  if (Used + Bytes.size() <= Buffer.size()) {
+    memcpy(Buffer.data() + Used, Bytes.data(), Bytes.size());
+    Used += Bytes.size();
+    return;
+  }
+  flush();
+  if (Bytes.size() < Buffer.size()) {
+    memcpy(Buffer.data(), Bytes.data(), Bytes.size());
+    Used = Bytes.size();
+    return;
+  }
+  // Big: straight from the caller's memory.
+  while (!Bytes.empty() && !Failed) {
+    ssize_t W = ::write(FD, Bytes.data(), Bytes.size());
+    if (W < 0 && errno == EINTR)
+      continue;
+    if (W <= 0) {
+      Failed = std::error_code(W < 0 ? errno : EIO, std::generic_category());
+      return;
+    }
+    Bytes = Bytes.drop_front(W);
+  }
+}
+
+MutableArrayRef<char> AtomicFileWriter::space(size_t N) {
+  assert(N <= Buffer.size() && "space() asks for at most BufferSize bytes");
+  if (Used + N > Buffer.size())
+    flush();
+  MutableArrayRef<char> S(Buffer.data() + Used, N);
+  Used += N;
+  return S;
+}
+
+Error AtomicFileWriter::commit() {
+  flush();
+  int Closed = ::close(FD);
+  FD = -1;
+  if (!Failed && Closed != 0)
+    Failed = std::error_code(errno, std::generic_category());
+  Error E = Failed ? makeError("{0}: write failed: {1}", Tmp, Failed.message())
+                   : replaceFile(Tmp, Path);
+  if (E)
+    sys::fs::remove(Tmp);
+  sys::DontRemoveFileOnSignal(Tmp);
+  Tmp.clear();
   return E;
 }
 

@@ -10,6 +10,8 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "gtest/gtest.h"
+#include <csignal>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -91,38 +93,88 @@ static std::vector<std::string> listDir(StringRef Dir) {
   return Out;
 }
 
-TEST(FileUtil, AtomicFileBufferAppearsOnlyOnCommit) {
+TEST(FileUtil, AtomicFileWriterAppearsOnlyOnCommit) {
   SmallString<128> Dir;
   ASSERT_FALSE(sys::fs::createUniqueDirectory("sysgc-fu", Dir));
   std::string P = (Dir + "/obj.o").str();
+  // Small pieces, space() filled in place, and pieces bigger than the
+  // buffer (written straight through) in between: the bytes come out in
+  // order.
+  std::string Want;
   {
-    auto F = AtomicFileBuffer::create(P, 5);
+    auto F = AtomicFileWriter::create(P);
     ASSERT_TRUE(bool(F)) << toString(F.takeError());
-    // Zero-filled: the writer leaves padding untouched.
-    EXPECT_EQ(StringRef(F->data().data(), 5), StringRef("\0\0\0\0\0", 5));
-    memcpy(F->data().data(), "hello", 5);
+    std::string Big(AtomicFileWriter::BufferSize * 2 + 7, 'b');
+    for (int Round = 0; Round < 3; ++Round) {
+      F->write(ArrayRef<char>("hello", 5));
+      Want += "hello";
+      MutableArrayRef<char> S = F->space(AtomicFileWriter::BufferSize);
+      for (size_t I = 0; I < S.size(); ++I)
+        S[I] = char('0' + (I + Round) % 10);
+      Want.append(S.begin(), S.end());
+      F->write(ArrayRef<char>(Big.data(), Big.size() - Round));
+      Want.append(Big, 0, Big.size() - Round);
+    }
     EXPECT_FALSE(sys::fs::exists(P)); // not before commit
     ASSERT_FALSE(bool(F->commit()));
   }
   EXPECT_EQ(listDir(Dir), std::vector<std::string>{"obj.o"});
   auto B = MemoryBuffer::getFile(P);
   ASSERT_TRUE(bool(B));
-  EXPECT_EQ((*B)->getBuffer(), "hello");
+  EXPECT_TRUE((*B)->getBuffer() == Want);
   // Dropped without a commit: the previous file stays, nothing is left.
   {
-    auto F = AtomicFileBuffer::create(P, 3);
+    auto F = AtomicFileWriter::create(P);
     ASSERT_TRUE(bool(F));
-    memcpy(F->data().data(), "bye", 3);
+    F->write(ArrayRef<char>("bye", 3));
     auto Moved = std::move(*F);
   }
   EXPECT_EQ(listDir(Dir), std::vector<std::string>{"obj.o"});
   B = MemoryBuffer::getFile(P);
   ASSERT_TRUE(bool(B));
-  EXPECT_EQ((*B)->getBuffer(), "hello");
+  EXPECT_TRUE((*B)->getBuffer() == Want);
   // A directory that does not exist: an error naming the path.
-  auto Bad = AtomicFileBuffer::create((Dir + "/no/such/obj.o").str(), 3);
+  auto Bad = AtomicFileWriter::create((Dir + "/no/such/obj.o").str());
   ASSERT_FALSE(bool(Bad));
   EXPECT_NE(toString(Bad.takeError()).find("no/such/obj.o"), std::string::npos);
+  sys::fs::remove_directories(Dir);
+}
+
+// A write that fails (the file size limit here; a full disk alike): commit
+// says so, the temporary goes, the previous file stays.
+TEST(FileUtil, AtomicFileWriterReportsAFailedWrite) {
+  SmallString<128> Dir;
+  ASSERT_FALSE(sys::fs::createUniqueDirectory("sysgc-fu", Dir));
+  std::string P = (Dir + "/obj.o").str();
+  ASSERT_FALSE(bool(writeFileAtomically(P, ArrayRef<char>("old", 3))));
+  pid_t Pid = fork();
+  if (Pid == 0) {
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit L = {1 << 20, 1 << 20};
+    setrlimit(RLIMIT_FSIZE, &L);
+    auto F = AtomicFileWriter::create(P);
+    if (!F)
+      _exit(10);
+    std::string Big(3 << 20, 'x');
+    F->write(ArrayRef<char>(Big.data(), Big.size()));
+    Error E = F->commit();
+    if (!E)
+      _exit(11);
+    std::string Msg = toString(std::move(E));
+    _exit(Msg.find("write failed") != std::string::npos &&
+                  Msg.find("obj.o") != std::string::npos
+              ? 0
+              : 12);
+  }
+  int Status = 0;
+  waitpid(Pid, &Status, 0);
+  ASSERT_TRUE(WIFEXITED(Status));
+  EXPECT_EQ(WEXITSTATUS(Status), 0)
+      << "10: create failed, 11: commit succeeded, 12: unclear message";
+  EXPECT_EQ(listDir(Dir), std::vector<std::string>{"obj.o"});
+  auto B = MemoryBuffer::getFile(P);
+  ASSERT_TRUE(bool(B));
+  EXPECT_EQ((*B)->getBuffer(), "old");
   sys::fs::remove_directories(Dir);
 }
 

@@ -61,21 +61,31 @@ std::vector<ObjectEdits> editsFromPlan(const SectionGraph &G,
                                        const SectionPlacement *Placement =
                                            nullptr);
 
-/// Gives the buffer for an output of Size bytes, once its layout is known.
-/// The writer writes every byte of it (the buffer need not be zeroed).
-using OutputAllocator = llvm::function_ref<
-    llvm::Expected<llvm::MutableArrayRef<char>>(uint64_t Size)>;
+/// Where a serialised object goes: its size once the layout is known, then
+/// every byte, front to back.
+class ObjectSink {
+public:
+  /// The most space() gives at once.
+  static constexpr size_t MaxSpace = 64 * 1024;
+  virtual ~ObjectSink() = default;
+  virtual llvm::Error start(uint64_t Size) = 0;
+  /// Append Bytes (read during the call only).
+  virtual void append(llvm::ArrayRef<char> Bytes) = 0;
+  /// Append N <= MaxSpace bytes that the caller fills in before the next
+  /// call.
+  virtual llvm::MutableArrayRef<char> space(size_t N) = 0;
+};
 
-/// Serialise O with Edits applied into the buffer Alloc gives.
+/// Serialise O with Edits applied into Sink.
 llvm::Error writeObject(const ElfObject &O, const ObjectEdits &Edits,
-                        OutputAllocator Alloc);
+                        ObjectSink &Sink);
 
 /// Serialise O with Edits applied, in memory.
 llvm::Expected<std::vector<char>> writeObject(const ElfObject &O,
                                               const ObjectEdits &Edits);
 
-/// Serialise O with Edits applied to Path, atomically (an AtomicFileBuffer:
-/// laid out in memory, written out with one write).
+/// Serialise O with Edits applied to Path, atomically (an AtomicFileWriter:
+/// written front to back, the sections' bytes straight from the input).
 llvm::Error writeObjectFile(const ElfObject &O, const ObjectEdits &Edits,
                             llvm::StringRef Path);
 
