@@ -6,11 +6,12 @@
 // RSS of both (ru_maxrss of the child), plus sysgc-ld's own phases (from
 // its report).
 //
-//   sysgc-bench replay RECORD.jsonl --allow FILE [--runs N]
+//   sysgc-bench replay RECORD.jsonl --allow FILE [--runs N] [--pause MS]
 //       RECORD holds the vmlinux links of one kernel build (sysgc-ld
 //       --sysgc-record). One "build" = all of them in order, with a cold
 //       rewrite cache, as Kbuild runs them.
 //   sysgc-bench synthetic [--functions 20000,60000,200000] [--runs N]
+//                         [--pause MS]
 //       kernel-shaped inputs of growing size (function sections, calls,
 //       a dispatch table and switch, __ex_table, ORC-like tables), each
 //       linked three times as the kallsyms passes do, with the flags Kbuild
@@ -37,6 +38,7 @@
 #include <iostream>
 #include <map>
 #include <random>
+#include <thread>
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -131,10 +133,21 @@ Error prepareNormalized(std::vector<Link> &Links, const std::string &Tmp,
   return Error::success();
 }
 
-// One "build": every link in order, lld then sysgc-ld, Runs times.
+// A kernel build runs its vmlinux links after seconds of other work, not
+// back to back: memory freed that long ago may have gone back to the host
+// (a VM's free page reporting) and costs more to touch again. --pause
+// models it.
+void Pause(unsigned Ms) {
+  if (Ms)
+    std::this_thread::sleep_for(std::chrono::milliseconds(Ms));
+}
+
+// One "build": every link in order, lld then sysgc-ld, Runs times. PauseMs
+// of idle time come before each timed link (outside what is timed).
 Error measure(Measurement &M, const std::vector<Link> &Links,
               const std::string &Lld, const std::string &SysgcLd,
               const std::vector<std::string> &SysgcArgs, unsigned Runs,
+              unsigned PauseMs,
               const std::string &Tmp) {
   M.Links = Links.size();
   for (unsigned R = 0; R < Runs; ++R) {
@@ -146,6 +159,7 @@ Error measure(Measurement &M, const std::vector<Link> &Links,
       for (const std::string &X :
            withOutput(Links[I].NormalizedArgs, Tmp + "/out-lld-normalized"))
         AN.push_back(X);
+      Pause(PauseMs);
       RunResult RN = spawn(AN, Links[I].Cwd);
       if (RN.Status)
         return createStringError(inconvertibleErrorCode(),
@@ -154,6 +168,7 @@ Error measure(Measurement &M, const std::vector<Link> &Links,
       std::vector<std::string> A = {Lld};
       for (const std::string &X : withOutput(Links[I].Args, Tmp + "/out-lld"))
         A.push_back(X);
+      Pause(PauseMs);
       RunResult RL = spawn(A, Links[I].Cwd);
       if (RL.Status)
         return createStringError(inconvertibleErrorCode(),
@@ -168,6 +183,7 @@ Error measure(Measurement &M, const std::vector<Link> &Links,
       B.push_back("--sysgc-cache=" + Cache);
       B.push_back("--sysgc-report=" + Report);
       B.push_back("--sysgc-quiet");
+      Pause(PauseMs);
       RunResult RS = spawn(B, Links[I].Cwd);
       if (RS.Status)
         return createStringError(inconvertibleErrorCode(),
@@ -398,6 +414,8 @@ int main(int argc, const char **argv) {
   Desc.add_options()("help,h", "this help")(
       "allow", po::value<std::string>(), "allowlist (replay)")(
       "runs", po::value<unsigned>()->default_value(5), "repetitions")(
+      "pause", po::value<unsigned>()->default_value(0),
+      "idle milliseconds before each timed link (a build's other work)")(
       "functions", po::value<std::string>()->default_value("20000,60000,200000"),
       "synthetic sizes")("json", po::value<std::string>(), "write results here")(
       "lld", po::value<std::string>()->default_value("ld.lld-22"), "plain lld")(
@@ -426,6 +444,7 @@ int main(int argc, const char **argv) {
                                   .str();
   std::string Lld = VM["lld"].as<std::string>();
   unsigned Runs = VM["runs"].as<unsigned>();
+  unsigned PauseMs = VM["pause"].as<unsigned>();
   SmallString<128> Tmp;
   sys::fs::createUniqueDirectory("sysgc-bench", Tmp);
   sysgc::TempFiles Temps;
@@ -475,7 +494,7 @@ int main(int argc, const char **argv) {
     }
     if (Error E = measure(M, Links, Lld, SysgcLd,
                           {"--sysgc-allow=" + AllowPath.str().str()},
-                          Runs, Tmp.str().str())) {
+                          Runs, PauseMs, Tmp.str().str())) {
       errs() << "sysgc-bench: " << toString(std::move(E)) << "\n";
       return 1;
     }
@@ -549,7 +568,8 @@ int main(int argc, const char **argv) {
       M.Name = ("synthetic-" + SizeStr).str();
       M.Functions = N;
       if (Error E = measure(M, Links, Lld, SysgcLd,
-                            {"--sysgc-allow=" + Allow}, Runs, Dir)) {
+                            {"--sysgc-allow=" + Allow}, Runs, PauseMs,
+                            Dir)) {
         errs() << "sysgc-bench: " << M.Name << ": " << toString(std::move(E))
                << "\n";
         return 1;
