@@ -895,9 +895,11 @@ private:
     }
   }
 
-  // Count bytes of Pattern (repeated from its start) into Sink.
-  static void fill(ObjectSink &Sink, uint64_t Count,
+  // Pattern (repeated from its start) into Sink from From up to To (none
+  // if To is not past From).
+  static void fill(ObjectSink &Sink, uint64_t From, uint64_t To,
                    const std::array<uint8_t, 4> &Pattern) {
+    uint64_t Count = To > From ? To - From : 0;
     for (uint64_t Done = 0; Done < Count;) {
       size_t N = std::min<uint64_t>(Count - Done, ObjectSink::MaxSpace);
       MutableArrayRef<char> To = Sink.space(N);
@@ -912,11 +914,11 @@ private:
   void writeParts(const OutSection &X, ObjectSink &Sink) const {
     uint64_t Pos = 0;
     for (auto &[Off, Bytes] : X.Parts) {
-      fill(Sink, Off - Pos, X.Fill);
+      fill(Sink, Pos, Off, X.Fill);
       Sink.append(chars(Bytes));
       Pos = Off + Bytes.size();
     }
-    fill(Sink, X.Size - Pos, X.Fill);
+    fill(Sink, Pos, X.Size, X.Fill);
   }
 
   // Every byte of the output, front to back: the header, each section at
@@ -954,7 +956,7 @@ private:
       const OutSection &X = Secs[I];
       if (X.Type == ELF::SHT_NOBITS)
         continue;
-      fill(Sink, Offsets[I] - Pos, Zeros);
+      fill(Sink, Pos, Offsets[I], Zeros);
       if (!X.Parts.empty())
         writeParts(X, Sink);
       else if (X.EncodeRelocs)
@@ -963,7 +965,7 @@ private:
         Sink.append(chars(X.Data));
       Pos = Offsets[I] + fileSize(X);
     }
-    fill(Sink, ShOff - Pos, Zeros);
+    fill(Sink, Pos, ShOff, Zeros);
     for (uint64_t I = 0; I < NumSecs; ++I) {
       Shdr S;
       memset(&S, 0, sizeof(S));
@@ -986,6 +988,9 @@ private:
       }
       memcpy(Sink.space(sizeof(Shdr)).data(), &S, sizeof(Shdr));
     }
+    if (Sink.written() != Total) // the layout and the bytes disagree
+      return makeError("{0}: internal error: {1} bytes written, {2} laid out",
+                       O.Name, Sink.written(), Total);
     return Error::success();
   }
 
@@ -1035,10 +1040,10 @@ public:
     Out.reserve(Size);
     return Error::success();
   }
-  void append(ArrayRef<char> Bytes) override {
+  void doAppend(ArrayRef<char> Bytes) override {
     Out.insert(Out.end(), Bytes.begin(), Bytes.end());
   }
-  MutableArrayRef<char> space(size_t N) override {
+  MutableArrayRef<char> doSpace(size_t N) override {
     Out.resize(Out.size() + N);
     return MutableArrayRef<char>(Out).take_back(N);
   }
@@ -1049,8 +1054,8 @@ class FileSink final : public ObjectSink {
 public:
   explicit FileSink(AtomicFileWriter &W) : W(W) {}
   Error start(uint64_t) override { return Error::success(); }
-  void append(ArrayRef<char> Bytes) override { W.write(Bytes); }
-  MutableArrayRef<char> space(size_t N) override { return W.space(N); }
+  void doAppend(ArrayRef<char> Bytes) override { W.write(Bytes); }
+  MutableArrayRef<char> doSpace(size_t N) override { return W.space(N); }
 
 private:
   AtomicFileWriter &W;

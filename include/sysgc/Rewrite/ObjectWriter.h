@@ -70,10 +70,24 @@ public:
   virtual ~ObjectSink() = default;
   virtual llvm::Error start(uint64_t Size) = 0;
   /// Append Bytes (read during the call only).
-  virtual void append(llvm::ArrayRef<char> Bytes) = 0;
+  void append(llvm::ArrayRef<char> Bytes) {
+    Written += Bytes.size();
+    doAppend(Bytes);
+  }
   /// Append N <= MaxSpace bytes that the caller fills in before the next
   /// call.
-  virtual llvm::MutableArrayRef<char> space(size_t N) = 0;
+  llvm::MutableArrayRef<char> space(size_t N) {
+    Written += N;
+    return doSpace(N);
+  }
+  uint64_t written() const { return Written; }
+
+protected:
+  virtual void doAppend(llvm::ArrayRef<char> Bytes) = 0;
+  virtual llvm::MutableArrayRef<char> doSpace(size_t N) = 0;
+
+private:
+  uint64_t Written = 0;
 };
 
 /// Serialise O with Edits applied into Sink.
