@@ -318,9 +318,7 @@ private:
     const ElfSection &S = O.Sections[Sec];
     if (!S.RelocSection)
       return Error::success();
-    ArrayRef<ElfReloc> All = Secs[S.RelocSection].EncodeRelocs
-                                 ? ArrayRef<ElfReloc>(Secs[S.RelocSection].Relocs)
-                                 : O.relocsOf(Sec);
+    ArrayRef<ElfReloc> All = relocsOf(Sec);
     // Group g: Sec itself (0) or NewSecs[g - 1]. A stable counting sort by
     // group keeps each group's relocations in their original order.
     DenseMap<uint32_t, uint32_t> GroupOf;
