@@ -90,18 +90,11 @@ void sysgc::removeStaleTemps(ArrayRef<std::string> Dirs) {
 }
 
 Error sysgc::writeFileAtomically(StringRef Path, ArrayRef<char> Data) {
-  std::string Tmp = tempPathFor(Path);
-  sys::RemoveFileOnSignal(Tmp);
-  if (Error E = writeFile(Tmp, Data)) {
-    sys::fs::remove(Tmp);
-    sys::DontRemoveFileOnSignal(Tmp);
-    return E;
-  }
-  Error E = replaceFile(Tmp, Path);
-  if (E)
-    sys::fs::remove(Tmp);
-  sys::DontRemoveFileOnSignal(Tmp);
-  return E;
+  auto W = AtomicFileWriter::create(Path);
+  if (!W)
+    return W.takeError();
+  W->write(Data);
+  return W->commit();
 }
 
 Expected<AtomicFileWriter> AtomicFileWriter::create(StringRef Path) {
@@ -116,7 +109,8 @@ Expected<AtomicFileWriter> AtomicFileWriter::create(StringRef Path) {
     F.Tmp.clear();
     return makeError("{0}: cannot write: {1}", Path, EC.message());
   }
-  F.Buffer.resize(BufferSize);
+  // Not zero-filled: only the pages used are touched.
+  F.Buffer.reset(new char[BufferSize]);
   return std::move(F);
 }
 
@@ -137,36 +131,9 @@ AtomicFileWriter::~AtomicFileWriter() {
   }
 }
 
-void AtomicFileWriter::flush() {
-  const char *P = Buffer.data();
-  size_t N = Used;
-  Used = 0;
-  while (N && !Failed) {
-    ssize_t W = ::write(FD, P, N);
-    if (W < 0 && errno == EINTR)
-      continue;
-    if (W <= 0) {
-      Failed = std::error_code(W < 0 ? errno : EIO, std::generic_category());
-      return;
-    }
-    P += W;
-    N -= W;
-  }
-}
-
-void AtomicFileWriter::write(ArrayRef<char> Bytes) {
-  if (Used + Bytes.size() <= Buffer.size()) {
-    memcpy(Buffer.data() + Used, Bytes.data(), Bytes.size());
-    Used += Bytes.size();
-    return;
-  }
-  flush();
-  if (Bytes.size() < Buffer.size()) {
-    memcpy(Buffer.data(), Bytes.data(), Bytes.size());
-    Used = Bytes.size();
-    return;
-  }
-  // Big: straight from the caller's memory.
+// All of Bytes to the file (write() may take less at once); the first
+// failure is kept.
+void AtomicFileWriter::writeOut(ArrayRef<char> Bytes) {
   while (!Bytes.empty() && !Failed) {
     ssize_t W = ::write(FD, Bytes.data(), Bytes.size());
     if (W < 0 && errno == EINTR)
@@ -179,11 +146,27 @@ void AtomicFileWriter::write(ArrayRef<char> Bytes) {
   }
 }
 
-MutableArrayRef<char> AtomicFileWriter::space(size_t N) {
-  assert(N <= Buffer.size() && "space() asks for at most BufferSize bytes");
-  if (Used + N > Buffer.size())
+void AtomicFileWriter::flush() {
+  writeOut(ArrayRef<char>(Buffer.get(), Used));
+  Used = 0;
+}
+
+void AtomicFileWriter::write(ArrayRef<char> Bytes) {
+  if (Used + Bytes.size() > BufferSize)
     flush();
-  MutableArrayRef<char> S(Buffer.data() + Used, N);
+  if (Bytes.size() >= BufferSize) {
+    writeOut(Bytes); // big: straight from the caller's memory
+    return;
+  }
+  memcpy(Buffer.get() + Used, Bytes.data(), Bytes.size());
+  Used += Bytes.size();
+}
+
+MutableArrayRef<char> AtomicFileWriter::space(size_t N) {
+  assert(N <= BufferSize && "space() asks for at most BufferSize bytes");
+  if (Used + N > BufferSize)
+    flush();
+  MutableArrayRef<char> S(Buffer.get() + Used, N);
   Used += N;
   return S;
 }

@@ -22,8 +22,8 @@ namespace sysgc {
 /// Write Data to Path (a private file no one else reads while it grows).
 llvm::Error writeFile(llvm::StringRef Path, llvm::ArrayRef<char> Data);
 
-/// Write Data to Path atomically: "Path.sysgc-tmp.PID", then rename. The
-/// temporary is removed on failure and on signals.
+/// Write Data to Path atomically (an AtomicFileWriter): "Path.sysgc-tmp.PID",
+/// then rename. The temporary is removed on failure and on signals.
 llvm::Error writeFileAtomically(llvm::StringRef Path,
                                 llvm::ArrayRef<char> Data);
 
@@ -53,9 +53,10 @@ public:
 private:
   AtomicFileWriter() = default;
   void flush();
+  void writeOut(llvm::ArrayRef<char> Bytes);
   std::string Path, Tmp;
   int FD = -1;
-  std::vector<char> Buffer;
+  std::unique_ptr<char[]> Buffer;
   size_t Used = 0;
   std::error_code Failed;
 };
