@@ -114,6 +114,17 @@ sysgc::scriptSymbolNames(StringRef Script, StringRef Name) {
   return Out;
 }
 
+SectionMatcher::SectionMatcher(const SectionMatcher &Other) {
+  for (const std::string &P : Other.Texts)
+    cantFail(add(P)); // each compiled once already
+}
+
+SectionMatcher &SectionMatcher::operator=(const SectionMatcher &Other) {
+  if (this != &Other)
+    *this = SectionMatcher(Other);
+  return *this;
+}
+
 Error SectionMatcher::add(StringRef Pattern) {
   Texts.push_back(Pattern.str());
   auto G = GlobPattern::create(Texts.back());
@@ -192,8 +203,7 @@ Error SectionPlacement::addScript(StringRef Script, StringRef Name) {
       return makeError("{0}: unbalanced parentheses", Name);
     // Its section patterns: the words inside, wrappers (SORT(...)) looked
     // through, the lists of EXCLUDE_FILE and INPUT_SECTION_FLAGS left out.
-    std::vector<GlobPattern> Group;
-    std::string Line;
+    SectionMatcher Group;
     for (size_t I = Open + 1; I < Close; ++I) {
       if (IsSep(T[I]))
         continue;
@@ -214,18 +224,12 @@ Error SectionPlacement::addScript(StringRef Script, StringRef Name) {
         }
         continue;
       }
-      Texts.push_back(Tok.str());
-      auto G = GlobPattern::create(Texts.back());
-      if (!G)
+      if (Error E = Group.add(Tok))
         return makeError("{0}: section pattern '{1}': {2}", Name, Tok,
-                         toString(G.takeError()));
-      Group.push_back(std::move(*G));
-      Line += Tok.str() + " ";
+                         toString(std::move(E)));
     }
-    if (!Group.empty()) {
-      Canon += Line + "\n";
+    if (!Group.empty())
       Groups.push_back(std::move(Group));
-    }
     Open = Close;
   }
   return Error::success();
@@ -243,8 +247,7 @@ SectionPlacement::classesOf(StringRef Name) const {
   if (!New)
     return It->second;
   for (uint32_t G = 0; G < Groups.size(); ++G)
-    if (llvm::any_of(Groups[G],
-                     [&](const GlobPattern &P) { return P.match(Name); }))
+    if (Groups[G].match(Name))
       It->second.push_back(G);
   if (It->second.empty()) {
     // An orphan: classes past the groups, one per first component.
@@ -272,5 +275,12 @@ bool SectionPlacement::mayComeBetween(StringRef Name, StringRef Other) const {
 }
 
 uint64_t SectionPlacement::hash() const {
+  // The groups, one per line.
+  std::string Canon;
+  for (const SectionMatcher &G : Groups) {
+    for (const std::string &P : G.patterns())
+      Canon += P + " ";
+    Canon += "\n";
+  }
   return xxh3_64bits(StringRef(Canon));
 }

@@ -85,3 +85,26 @@ TEST(SectionPlacement, AWildcardDescriptionTakesEverything) {
   EXPECT_NE(toString(std::move(E)).find("bad.lds"), std::string::npos);
   EXPECT_NE(P.hash(), Q.hash());
 }
+
+// Copies (a growing vector makes them) match what their original matched,
+// with the original gone.
+TEST(SectionMatcher, CopiesKeepTheirPatterns) {
+  std::vector<SectionMatcher> Ms;
+  for (int I = 0; I < 40; ++I) {
+    SectionMatcher M;
+    ASSERT_FALSE(bool(M.add((".s" + Twine(I) + ".*").str())));
+    Ms.push_back(M); // copied in, then the vector copies as it grows
+  }
+  for (int I = 0; I < 40; ++I)
+    for (int J = 0; J < 40; ++J)
+      EXPECT_EQ(Ms[I].match((".s" + Twine(J) + ".x").str()), I == J)
+          << I << " " << J;
+  SectionMatcher Assigned;
+  {
+    SectionMatcher Original;
+    ASSERT_FALSE(bool(Original.add(".keep")));
+    Assigned = Original;
+  }
+  EXPECT_TRUE(Assigned.match(".keep"));
+  EXPECT_FALSE(Assigned.match(".other"));
+}

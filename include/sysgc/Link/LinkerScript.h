@@ -32,6 +32,29 @@ parseDiscardPatterns(llvm::StringRef Script, llvm::StringRef Name);
 llvm::Expected<std::vector<std::string>>
 scriptSymbolNames(llvm::StringRef Script, llvm::StringRef Name);
 
+/// A set of section-name globs.
+class SectionMatcher {
+public:
+  SectionMatcher() = default;
+  /// A copy compiles the patterns again: a GlobPattern points into the
+  /// text it was made from, which a copy would leave behind.
+  SectionMatcher(const SectionMatcher &Other);
+  SectionMatcher &operator=(const SectionMatcher &Other);
+  SectionMatcher(SectionMatcher &&) = default;
+  SectionMatcher &operator=(SectionMatcher &&) = default;
+
+  llvm::Error add(llvm::StringRef Pattern);
+  bool match(llvm::StringRef SectionName) const;
+  bool empty() const { return Globs.empty(); }
+  /// The patterns, in the order added.
+  const std::deque<std::string> &patterns() const { return Texts; }
+
+private:
+  // GlobPattern keeps a StringRef to its text: the matcher owns the text.
+  std::deque<std::string> Texts;
+  std::vector<llvm::GlobPattern> Globs;
+};
+
 /// Which input sections lld may place between two sections of one name of
 /// one file. lld gives the sections an input section description matches
 /// in file order, then section order; so a section of another name comes
@@ -58,25 +81,9 @@ public:
 
 private:
   mutable llvm::StringMap<uint32_t> OrphanClasses;
-  std::deque<std::string> Texts; // owned pattern texts
-  std::string Canon;             // the groups, one per line (hash())
-  std::vector<std::vector<llvm::GlobPattern>> Groups;
+  /// Each description's patterns.
+  std::vector<SectionMatcher> Groups;
   mutable llvm::StringMap<std::vector<uint32_t>> Cache;
-};
-
-/// A set of section-name globs.
-class SectionMatcher {
-public:
-  llvm::Error add(llvm::StringRef Pattern);
-  bool match(llvm::StringRef SectionName) const;
-  bool empty() const { return Globs.empty(); }
-  /// The patterns, in the order added.
-  const std::deque<std::string> &patterns() const { return Texts; }
-
-private:
-  // GlobPattern keeps a StringRef to its text: the matcher owns the text.
-  std::deque<std::string> Texts;
-  std::vector<llvm::GlobPattern> Globs;
 };
 
 } // namespace sysgc
