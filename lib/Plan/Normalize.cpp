@@ -62,13 +62,8 @@ std::string sysgc::normalizedSectionName(StringRef Name) {
 }
 
 void sysgc::planNormalize(const SectionGraph &G, LinkPlan &Plan) {
-  for (NodeId N = 0; N < G.numNodes(); ++N) {
-    if (!G.isAllocNode(N) || (Plan.Discarded.size() > N && Plan.Discarded[N]))
-      continue;
-    std::string New = normalizedSectionName(G.section(N).Name);
-    if (!New.empty())
-      Plan.Renames.push_back({N, std::move(New)});
-  }
+  assert(Plan.Arch && "the plan's architecture names its tables");
+  planNormalize(G, SectionKinds::of(G, *Plan.Arch), Plan);
 }
 
 void sysgc::planNormalize(const SectionGraph &G, const SectionKinds &K,

@@ -222,7 +222,8 @@ void pruneSplits(const SectionGraph &G, LinkPlan &Plan);
 /// The DCE-macro name of an input section, or "" if it keeps its name.
 std::string normalizedSectionName(llvm::StringRef Name);
 
-/// Fill Plan.Renames for every linked section normalizedSectionName renames.
+/// Fill Plan.Renames for every linked section normalizedSectionName renames
+/// (Plan.Arch set).
 void planNormalize(const SectionGraph &G, LinkPlan &Plan);
 void planNormalize(const SectionGraph &G, const SectionKinds &K,
                    LinkPlan &Plan);
