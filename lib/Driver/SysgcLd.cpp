@@ -402,7 +402,7 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
   RD.Plan = &Plan;
   RD.Verify = *VerifyOrErr;
   RD.IncludeTimings = Opts.ReportTimings;
-  RD.TimingsNow = [&] {
+  RD.Timings = [&] {
     Timer.phase(""); // the report phase ends as its timings are written
     return Timer.Timings;
   };

@@ -213,8 +213,9 @@ void sysgc::writeJsonReport(const ReportData &D, raw_ostream &RawOS) {
   });
   if (D.IncludeTimings)
     J.attributeObject("timings_ms", [&] {
-      for (auto &[Phase, Ms] : D.TimingsNow ? D.TimingsNow() : D.Timings)
-        J.attribute(Phase, std::round(Ms * 1000) / 1000);
+      if (D.Timings)
+        for (auto &[Phase, Ms] : D.Timings())
+          J.attribute(Phase, std::round(Ms * 1000) / 1000);
     });
   J.objectEnd();
   RawOS << "\n";

@@ -35,7 +35,9 @@ struct Reported {
     D.AllowlistPath = "allow.txt";
     D.Graph = G.get();
     D.Plan = &Plan;
-    D.Timings = {{"read", 1.5}};
+    D.Timings = [] {
+      return std::vector<std::pair<std::string, double>>{{"read", 1.5}};
+    };
   }
   std::string json() {
     std::string S;
@@ -71,7 +73,9 @@ TEST(Report, DeterministicWithoutTimings) {
   Reported R;
   R.D.IncludeTimings = false;
   std::string A = R.json();
-  R.D.Timings = {{"read", 99.0}};
+  R.D.Timings = [] {
+    return std::vector<std::pair<std::string, double>>{{"read", 99.0}};
+  };
   EXPECT_EQ(A, R.json());
   EXPECT_EQ(A.find("timings_ms"), std::string::npos);
 }

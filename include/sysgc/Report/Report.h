@@ -33,11 +33,10 @@ struct ReportData {
   const SectionGraph *Graph = nullptr;
   const LinkPlan *Plan = nullptr;
   VerifyResult Verify;
-  /// Phase name -> milliseconds, in pipeline order.
-  std::vector<std::pair<std::string, double>> Timings;
-  /// If set, asked for the timings when they are written (the report's
-  /// last member), so that the report's own phase covers its writing.
-  std::function<std::vector<std::pair<std::string, double>>()> TimingsNow;
+  /// Phase name -> milliseconds, in pipeline order; asked for when they are
+  /// written (the report's last member), so that the report's own phase
+  /// covers its writing. Unset: none.
+  std::function<std::vector<std::pair<std::string, double>>()> Timings;
   bool IncludeTimings = true;
 };
 
