@@ -12,7 +12,16 @@ PACKAGES=(
 if [ "${SYSGC_WITH_KERNEL_DEPS:-0}" = 1 ]; then
   PACKAGES+=(linux-source-6.12 qemu-system-x86 busybox-static flex bison bc
              libelf-dev libssl-dev cpio gzip xz-utils make gcc-multilib
-             libc6-dev-i386 python3)
+             libc6-dev-i386 python3
+             # riscv64, arm64 and 32-bit arm kernels: QEMU (qemu-system-misc
+             # has riscv64 and OpenSBI), qemu-user for tracing their
+             # userspace, cross glibc and libgcc for their static programs,
+             # what building riscv64's busybox from source needs
+             qemu-system-arm qemu-system-misc qemu-user-static
+             libc6-dev-riscv64-cross libgcc-12-dev-riscv64-cross
+             libc6-dev-arm64-cross libgcc-12-dev-arm64-cross
+             libc6-dev-armhf-cross libgcc-12-dev-armhf-cross
+             patch bzip2 util-linux)
 fi
 
 missing=()
