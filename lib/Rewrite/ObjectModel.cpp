@@ -1,0 +1,235 @@
+//===- ObjectModel.cpp - The sections and symbols being edited ------------===//
+//
+// What every edit shares: the output sections made from the input's, the
+// string tables (grown only when a name is new), relocations copied once
+// when an edit changes them, and the two ways an edit adds to a section
+// list: a link-order piece, and the relocation sections that follow bytes
+// moved into pieces.
+//
+//===----------------------------------------------------------------------===//
+#include "ObjectModel.h"
+#include "sysgc/Support/Error.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/BinaryFormat/ELF.h"
+#include <cstring>
+
+using namespace sysgc;
+using namespace sysgc::rewrite;
+using namespace llvm;
+
+OutSection OutSection::headerOnly() const {
+  OutSection X;
+  X.Name = Name;
+  X.Type = Type;
+  X.Flags = Flags;
+  X.Link = Link;
+  X.Info = Info;
+  X.AddrAlign = AddrAlign;
+  X.EntSize = EntSize;
+  return X;
+}
+
+bool OutSection::isRelocSection() const {
+  return Type == ELF::SHT_REL || Type == ELF::SHT_RELA;
+}
+
+ObjectModel::ObjectModel(const ElfObject &O, size_t ExtraSections) : O(O) {
+  Syms = O.Symbols;
+  SymtabIdx = O.SymtabIndex;
+  StrtabIdx = O.SymtabIndex ? O.Sections[O.SymtabIndex].Link : 0;
+  ShStrIdx = O.ShStrIndex;
+  ShndxIndex = O.SymtabShndxIndex;
+  Secs.reserve(O.Sections.size() + ExtraSections);
+  Secs.resize(O.Sections.size());
+  Excluded.resize(O.Sections.size());
+  for (uint32_t I = 1; I < O.Sections.size(); ++I) {
+    const ElfSection &S = O.Sections[I];
+    OutSection &X = Secs[I];
+    X.Name = S.NameOffset;
+    X.Type = S.Type;
+    X.Flags = S.Flags;
+    X.Link = S.Link;
+    X.Info = S.Info;
+    X.AddrAlign = S.AddrAlign;
+    X.EntSize = S.EntSize;
+    X.Size = S.Size;
+    X.Data = S.Contents;
+  }
+}
+
+uint32_t ObjectModel::symbolNamed(StringRef Name) {
+  auto It = NewSymbolIndex.find(Name);
+  if (It != NewSymbolIndex.end())
+    return It->second;
+  uint32_t Found = 0;
+  for (uint32_t I = Syms.size(); I-- > 1;)
+    if (Syms[I].Name == Name && Syms[I].Type != ELF::STT_SECTION) {
+      Found = I;
+      if (Syms[I].Binding != ELF::STB_LOCAL)
+        break;
+    }
+  if (!Found) {
+    ElfSymbol S;
+    S.Binding = ELF::STB_GLOBAL;
+    S.Type = ELF::STT_NOTYPE;
+    S.Shndx = 0;
+    S.NameOffset = appendString(Name);
+    S.Name = Name;
+    Found = Syms.size();
+    Syms.push_back(S);
+  }
+  NewSymbolIndex[Name] = Found;
+  return Found;
+}
+
+uint32_t ObjectModel::sectionNameOffset(StringRef Name) {
+  if (ShStr.empty()) {
+    ArrayRef<uint8_t> Orig = O.Sections[O.ShStrIndex].Contents;
+    ShStr.assign(Orig.begin(), Orig.end());
+  }
+  auto It = NameOffsets.find(Name);
+  if (It != NameOffsets.end())
+    return It->second;
+  std::string Want = Name.str();
+  Want.push_back('\0');
+  StringRef Table(reinterpret_cast<const char *>(ShStr.data()), ShStr.size());
+  size_t Off = Table.find(StringRef(Want.data(), Want.size()));
+  if (Off == StringRef::npos) {
+    Off = ShStr.size();
+    ShStr.insert(ShStr.end(), Want.begin(), Want.end());
+  }
+  Secs[ShStrIdx].Data = ShStr;
+  Secs[ShStrIdx].Size = ShStr.size();
+  NameOffsets[Name] = Off;
+  return Off;
+}
+
+StringRef ObjectModel::sectionName(uint32_t Off) const {
+  ArrayRef<uint8_t> Tab =
+      ShStr.empty() ? O.Sections[O.ShStrIndex].Contents : ArrayRef(ShStr);
+  if (Off >= Tab.size())
+    return "";
+  return StringRef(reinterpret_cast<const char *>(Tab.data()) + Off,
+                   strnlen(reinterpret_cast<const char *>(Tab.data()) + Off,
+                           Tab.size() - Off));
+}
+
+uint32_t ObjectModel::appendString(StringRef S) {
+  if (ExtraStrings.empty()) {
+    ArrayRef<uint8_t> Orig = O.Sections[O.Sections[O.SymtabIndex].Link].Contents;
+    ExtraStrings.assign(Orig.begin(), Orig.end());
+  }
+  uint32_t Off = ExtraStrings.size();
+  ExtraStrings.insert(ExtraStrings.end(), S.begin(), S.end());
+  ExtraStrings.push_back(0);
+  return Off;
+}
+
+StringRef ObjectModel::saveName(std::string S) {
+  NewNames.push_back(std::move(S));
+  return NewNames.back();
+}
+
+ArrayRef<ElfReloc> ObjectModel::relocsOf(uint32_t I) const {
+  uint32_t RS = O.Sections[I].RelocSection;
+  if (!RS)
+    return {};
+  if (Secs[RS].EncodeRelocs)
+    return Secs[RS].Relocs;
+  return O.relocsOf(I);
+}
+
+MutableArrayRef<ElfReloc> ObjectModel::editableRelocs(uint32_t Target) {
+  uint32_t RS = O.Sections[Target].RelocSection;
+  OutSection &X = Secs[RS];
+  if (!X.EncodeRelocs) {
+    auto R = O.relocsOf(Target);
+    X.Relocs = RelocStore.emplace_back(R.begin(), R.end());
+    X.EncodeRelocs = true;
+  }
+  return X.Relocs;
+}
+
+// A binary search over the sections' relocation ranges, which are disjoint.
+uint32_t ObjectModel::relocTarget(uint32_t Reloc) {
+  if (RelocRanges.empty()) {
+    for (uint32_t I = 1; I < O.Sections.size(); ++I)
+      if (O.Sections[I].NumRelocs)
+        RelocRanges.push_back({O.Sections[I].FirstReloc, I});
+    llvm::sort(RelocRanges);
+  }
+  auto It = llvm::upper_bound(RelocRanges, std::make_pair(Reloc, ~0u));
+  if (It == RelocRanges.begin())
+    return 0;
+  const ElfSection &S = O.Sections[std::prev(It)->second];
+  return Reloc < S.FirstReloc + S.NumRelocs ? std::prev(It)->second : 0;
+}
+
+Error ObjectModel::moveRelocs(
+    uint32_t Sec, ArrayRef<uint32_t> NewSecs,
+    function_ref<std::pair<uint32_t, uint64_t>(uint64_t)> Dest) {
+  const ElfSection &S = O.Sections[Sec];
+  if (!S.RelocSection)
+    return Error::success();
+  ArrayRef<ElfReloc> All = relocsOf(Sec);
+  // Group g: Sec itself (0) or NewSecs[g - 1]. A stable counting sort by
+  // group keeps each group's relocations in their original order.
+  DenseMap<uint32_t, uint32_t> GroupOf;
+  GroupOf[Sec] = 0;
+  for (uint32_t I = 0; I < NewSecs.size(); ++I)
+    GroupOf[NewSecs[I]] = I + 1;
+  std::vector<uint32_t> Group(All.size());
+  std::vector<uint64_t> NewOff(All.size());
+  std::vector<uint32_t> Start(NewSecs.size() + 2, 0);
+  for (size_t I = 0; I < All.size(); ++I) {
+    if (All[I].Offset >= S.Size)
+      return makeError("{0}: relocation at {1:x} is past the end",
+                       O.describe(Sec), All[I].Offset);
+    auto [To, Off] = Dest(All[I].Offset);
+    auto It = GroupOf.find(To);
+    if (It == GroupOf.end())
+      return makeError("{0}: relocation at {1:x} moves to no piece",
+                       O.describe(Sec), All[I].Offset);
+    Group[I] = It->second;
+    NewOff[I] = Off;
+    ++Start[It->second + 1];
+  }
+  for (size_t G = 1; G < Start.size(); ++G)
+    Start[G] += Start[G - 1];
+  std::vector<ElfReloc> &Sorted = ownRelocs(All.size());
+  {
+    std::vector<uint32_t> Next(Start.begin(), Start.end() - 1);
+    for (size_t I = 0; I < All.size(); ++I) {
+      ElfReloc &R = Sorted[Next[Group[I]]++];
+      R = All[I];
+      R.Offset = NewOff[I];
+    }
+  }
+  auto Slice = [&](uint32_t G) {
+    return MutableArrayRef<ElfReloc>(Sorted).slice(Start[G],
+                                                   Start[G + 1] - Start[G]);
+  };
+  Secs[S.RelocSection].Relocs = Slice(0);
+  Secs[S.RelocSection].EncodeRelocs = true;
+  for (uint32_t I = 0; I < NewSecs.size(); ++I) {
+    if (Start[I + 2] == Start[I + 1])
+      continue;
+    OutSection R = Secs[S.RelocSection].headerOnly();
+    R.Info = NewSecs[I];
+    R.EncodeRelocs = true;
+    R.Relocs = Slice(I + 1);
+    Secs.push_back(std::move(R));
+  }
+  return Error::success();
+}
+
+uint32_t ObjectModel::addPiece(uint32_t Sec, uint32_t Owner) {
+  OutSection X = Secs[Sec].headerOnly();
+  X.Flags |= ELF::SHF_LINK_ORDER;
+  if (Excluded[Owner])
+    X.Flags |= ELF::SHF_EXCLUDE;
+  X.Link = Owner;
+  Secs.push_back(std::move(X));
+  return Secs.size() - 1;
+}
