@@ -215,8 +215,9 @@ static Error readRelocs(ElfObject &O, const ELFFile<ELFT> &F,
     if (H.sh_type != ELF::SHT_REL && H.sh_type != ELF::SHT_RELA)
       continue;
     StringRef RelName = O.Sections[I].Name;
-    if (H.sh_info == 0 && O.FileType != ELF::ET_REL)
-      continue; // dynamic relocations of a linked file
+    if (O.FileType != ELF::ET_REL)
+      continue; // a linked file's (.rela.dyn, .rela.plt against .dynsym):
+                // dynamic relocations, which nothing in sysgc reads
     if (H.sh_info >= Shdrs.size())
       return makeError("{0}: sh_info {1} is not a section index", RelName,
                        H.sh_info);
