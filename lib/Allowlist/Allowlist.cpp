@@ -86,16 +86,21 @@ static const CriticalGroup BootCritical[] = {
 };
 
 // Warn, by name, about every boot-critical group an ABI in use lacks
-// entirely. An ABI with nothing allowed is switched off on purpose (no
-// 32-bit programs), unless no ABI has anything: then the first is checked.
-void Allowlist::warnBootCritical(Allowlist &L, StringRef FileName,
-                                 const ArchInfo &Arch) {
-  bool AnyUsed = false;
-  for (auto &[Abi, Nrs] : L.ByAbi)
-    AnyUsed |= !Nrs.empty();
-  for (size_t I = 0; I < Arch.Abis.size(); ++I) {
-    const AbiInfo &A = Arch.Abis[I];
-    if (L.allowed(A.Name).empty() && (AnyUsed || I != 0))
+// entirely.
+std::vector<std::string>
+Allowlist::bootCriticalWarnings(StringRef FileName, const ArchInfo &Arch,
+                                ArrayRef<std::string> Abis) const {
+  std::vector<std::string> Out;
+  std::vector<const AbiInfo *> Checked;
+  for (const std::string &Name : Abis)
+    if (const AbiInfo *A = Arch.findAbi(Name))
+      if (!llvm::is_contained(Checked, A))
+        Checked.push_back(A);
+  bool AnyUsed = llvm::any_of(
+      Checked, [&](const AbiInfo *A) { return !allowed(A->Name).empty(); });
+  for (size_t I = 0; I < Checked.size(); ++I) {
+    const AbiInfo &A = *Checked[I];
+    if (allowed(A.Name).empty() && (AnyUsed || I != 0))
       continue;
     for (const CriticalGroup &Gr : BootCritical) {
       std::vector<std::string> Present;
@@ -104,11 +109,11 @@ void Allowlist::warnBootCritical(Allowlist &L, StringRef FileName,
         for (uint32_t Nr : resolve(A, N)) {
           if (!llvm::is_contained(Present, N.str()))
             Present.push_back(N.str());
-          Allowed |= L.allows(A.Name, Nr);
+          Allowed |= allows(A.Name, Nr);
         }
       if (Present.empty() || Allowed)
         continue;
-      L.Warnings.push_back(
+      Out.push_back(
           formatv("{0}: warning: {1}: the allowlist drops {2}{3}: {4}; the "
                   "kernel will not boot a normal userspace",
                   FileName, A.Name,
@@ -117,6 +122,7 @@ void Allowlist::warnBootCritical(Allowlist &L, StringRef FileName,
               .str());
     }
   }
+  return Out;
 }
 
 Expected<Allowlist> Allowlist::parse(StringRef Text, StringRef FileName,
@@ -200,7 +206,6 @@ Expected<Allowlist> Allowlist::parse(StringRef Text, StringRef FileName,
                        Msg);
     L.Warnings.push_back(warningOf(Msg));
   }
-  warnBootCritical(L, FileName, Arch);
   return L;
 }
 

@@ -75,6 +75,7 @@ public:
     // owned by the functions that use them.
     BackRefCode = {".altinstr_replacement", ".altinstr_aux"};
     TrapFill = std::array<uint8_t, 4>{0xcc, 0xcc, 0xcc, 0xcc}; // int3
+    RelativeReloc = ELF::R_X86_64_RELATIVE;
   }
 
   std::optional<std::map<uint32_t, std::set<uint32_t>>>

@@ -1,8 +1,10 @@
 //===- SysgcLd.cpp - The sysgc-ld pipeline --------------------------------===//
 //
-// One link, in order: read -> graph -> plan -> rewrite (LinkInputs) -> lld ->
-// verify -> report. The output is written to a temporary next to the real
-// one (TempFiles) and only replaces it, by rename, once verified.
+// One link, in order, each step a method of Pipeline:
+//   read -> graph -> kernel? -> plan -> rewrite -> link -> verify -> report
+// A link that is not a kernel link (no allowlist, -r, no dispatch) goes to
+// lld untouched. The output is written to a temporary next to the real one
+// (TempFiles) and only replaces it, by rename, once verified.
 //
 //===----------------------------------------------------------------------===//
 #include "sysgc/Driver/SysgcLd.h"
@@ -23,7 +25,8 @@
 #include "sysgc/Support/FileUtil.h"
 #include "sysgc/Verify/Verifier.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -31,11 +34,10 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
-#include "llvm/ADT/StringSwitch.h"
 #include <chrono>
 #include <csignal>
-#include <unistd.h>
 #include <set>
+#include <unistd.h>
 
 using namespace sysgc;
 using namespace llvm;
@@ -63,7 +65,7 @@ void crashPointForTesting(StringRef Phase) {
 // Does the link order input sections by something else than their place
 // (an ordering file, a sort, a shuffle)? Then joined sections would be
 // placed otherwise than lld places them apart: sysgc joins none.
-static bool ordersSections(const LinkCommand &Cmd) {
+bool ordersSections(const LinkCommand &Cmd) {
   for (StringRef A : drop_begin(Cmd.Args)) {
     A = A.ltrim('-');
     for (StringRef P : {"symbol-ordering-file", "call-graph-ordering-file",
@@ -102,6 +104,30 @@ private:
   std::chrono::steady_clock::time_point Start;
 };
 
+/// A final link sysgc transforms: its architecture and dispatch, found once.
+struct KernelLink {
+  const ArchInfo *Arch = nullptr;
+  std::vector<DispatchSite> Dispatch;
+  std::vector<std::string> Warnings; // findDispatch's
+};
+
+// "riscv64", "aarch64": how an ELF machine is called in messages.
+std::string machineName(uint16_t Machine) {
+  switch (Machine) {
+  case ELF::EM_X86_64: return "x86_64";
+  case ELF::EM_386: return "i386";
+  case ELF::EM_AARCH64: return "aarch64";
+  case ELF::EM_ARM: return "arm";
+  case ELF::EM_RISCV: return "riscv";
+  case ELF::EM_PPC64: return "ppc64";
+  case ELF::EM_PPC: return "ppc";
+  case ELF::EM_MIPS: return "mips";
+  case ELF::EM_S390: return "s390";
+  case ELF::EM_LOONGARCH: return "loongarch";
+  default: return ("ELF machine " + Twine(Machine)).str();
+  }
+}
+
 struct Pipeline {
   LinkCommand Cmd;
   SysgcOptions Opts;
@@ -113,26 +139,44 @@ struct Pipeline {
   std::unique_ptr<SectionGraph> Graph;
   std::unique_ptr<LinkPlan> ThePlan;
   std::unique_ptr<ElfObject> OutputElf;
+  std::unique_ptr<MemoryBuffer> OutputBuf;
   /// Where lld may place which sections, from the scripts.
   SectionPlacement Placement;
+  /// Where plans and rewritten objects are kept, or "off".
+  std::string CacheDir;
+  std::string PlanPath;
 
+  int run(ArrayRef<const char *> Argv);
+
+  // The steps of a transformed link, in order.
+  Expected<std::optional<KernelLink>> findKernel();
+  Expected<PlanOptions> planOptions();
+  Expected<LinkPlan> plan(const KernelLink &K, const PlanOptions &PO);
+  Expected<std::string> rewriteAndLink(const LinkPlan &Plan);
+  Expected<VerifyResult> verify(const std::string &TmpOut,
+                                const LinkPlan &Plan);
+  Error report(const LinkPlan &Plan, const VerifyResult &V);
+  Expected<int> transform(const KernelLink &K);
+
+  Expected<LinkPlan> planOrReuse(const ArchInfo &Arch, const Allowlist &Allow,
+                                 const PlanOptions &PO,
+                                 std::vector<DispatchSite> Sites,
+                                 bool &Reused);
   /// May sections be joined (ObjectEdits::Coalesce)? Not if asked not to,
   /// if lld orders sections by other means than their place, or if an
   /// input is a script sysgc has not read (lld takes a non-ELF input file
   /// as a script).
-  bool coalescing(const InputSet &In) const {
+  bool coalescing() const {
     if (!Opts.Coalesce || ordersSections(Cmd))
       return false;
-    return llvm::none_of(In.Files, [](const InputFileInfo &F) {
+    return llvm::none_of(Inputs->Files, [](const InputFileInfo &F) {
       return F.K == InputFileInfo::Opaque;
     });
   }
-
   int fail(Error E) {
     errs() << "sysgc-ld: error: " << toString(std::move(E)) << "\n";
     return 1;
   }
-
   int passThrough(ArrayRef<const char *> Argv) {
     std::vector<std::string> Args;
     if (Cmd.Rewritten)
@@ -142,8 +186,6 @@ struct Pipeline {
         Args.push_back(A);
     return runLld(Args, outs(), errs());
   }
-
-  int run(ArrayRef<const char *> Argv);
   /// --sysgc-record: append this link (cwd, lld arguments) as a JSON line,
   /// for sysgc-bench to replay.
   void record() {
@@ -163,19 +205,14 @@ struct Pipeline {
     });
     OS << "\n";
   }
-  Expected<int> transform(InputSet &In, const ArchInfo &Arch);
-  Expected<LinkPlan> planOrReuse(InputSet &In, SectionGraph &G,
-                                 const ArchInfo &Arch, const Allowlist &Allow,
-                                 const PlanOptions &PO,
-                                 const std::string &CacheDir,
-                                 std::string &PlanPath, bool &Reused);
 };
 
 } // namespace
 
+namespace {
 // Read the relocations of every object (they were left unread, in case an
 // earlier pass's plan made them unnecessary) and give the graph its edges.
-static Error loadAllRelocs(InputSet &In, SectionGraph &G) {
+Error loadAllRelocs(InputSet &In, SectionGraph &G) {
   for (InputObject &O : In.Objects)
     if (Error E = O.Elf->loadRelocs()) // a no-op where read already
       return E;
@@ -184,23 +221,26 @@ static Error loadAllRelocs(InputSet &In, SectionGraph &G) {
   return Error::success();
 }
 
+} // namespace
+
 // The plan of G: the one a previous pass of this build made, when its key
 // matches (the kallsyms passes differ only in a data-only object), else a
 // new one, stored for the next pass. PlanPath gets the cache entry's path.
 // A reused plan needs no relocations but the leaves' (their shape is part
 // of the key): everything else is read only to plan anew.
-Expected<LinkPlan> Pipeline::planOrReuse(InputSet &In, SectionGraph &G,
-                                         const ArchInfo &Arch,
+Expected<LinkPlan> Pipeline::planOrReuse(const ArchInfo &Arch,
                                          const Allowlist &Allow,
                                          const PlanOptions &PO,
-                                         const std::string &CacheDir,
-                                         std::string &PlanPath, bool &Reused) {
+                                         std::vector<DispatchSite> Sites,
+                                         bool &Reused) {
+  InputSet &In = *Inputs;
+  SectionGraph &G = *Graph;
   auto PlanAnew = [&]() -> Expected<LinkPlan> {
     Timer.phase("relocs");
     if (Error E = loadAllRelocs(In, G))
       return std::move(E);
     Timer.phase("plan");
-    return planLink(G, Arch, Allow, PO);
+    return planLink(G, Arch, Allow, PO, std::move(Sites));
   };
   if (CacheDir == "off")
     return PlanAnew();
@@ -227,13 +267,74 @@ Expected<LinkPlan> Pipeline::planOrReuse(InputSet &In, SectionGraph &G,
   return P;
 }
 
-Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
-  Timer.phase("graph");
-  // Edges only where relocations were read: none yet (see planOrReuse).
-  Graph = std::make_unique<SectionGraph>(In);
-  SectionGraph &G = *Graph;
+// Is this a kernel link sysgc transforms? Decided once, from the graph:
+// an architecture sysgc knows and the dispatch symbols it defines (or those
+// --sysgc-dispatch names). A link that asks for a shrink but cannot get one
+// -- a kernel of an architecture sysgc does not know, a kernel whose
+// dispatch sysgc cannot find -- is an error, never a silent pass-through;
+// every other link (modules, the vDSO, boot code: SYSGC_ALLOW is set for a
+// whole Kbuild run) is nullopt and goes to lld as it is.
+Expected<std::optional<KernelLink>> Pipeline::findKernel() {
+  const ArchInfo *Arch = getArch(Inputs->Machine);
+  if (!Arch) {
+    if (!Opts.Allow)
+      return std::nullopt;
+    // The dispatch names of every architecture sysgc knows, and the user's.
+    std::vector<std::string> Names = {"sys_call_table"};
+    for (const ArchInfo *A : allArchs())
+      for (const AbiInfo &Abi : A->Abis)
+        for (StringRef D : Abi.DispatchSymbols)
+          Names.push_back(D.str());
+    for (StringRef D : Opts.Dispatch)
+      Names.push_back(D.rsplit(':').second.empty() ? D.str()
+                                                   : D.rsplit(':').second.str());
+    for (const std::string &N : Names)
+      if (Graph->sectionOf(Graph->lookup(N)) != NoNode) {
+        std::vector<std::string> Known;
+        for (const ArchInfo *A : allArchs())
+          Known.push_back(A->Name.str());
+        return makeError(
+            "{0}: this {1} link defines {2}, a syscall dispatch, and an "
+            "allowlist was given, but sysgc-ld cannot shrink {1} kernels "
+            "(it supports {3}); nothing was linked. Build this kernel without "
+            "SYSGC_ALLOW / --sysgc-allow to get it unshrunk",
+            Cmd.Output, machineName(Inputs->Machine), N, join(Known, ", "));
+      }
+    return std::nullopt;
+  }
+  KernelLink K;
+  K.Arch = Arch;
+  PlanOptions PO;
+  PO.Dispatch = Opts.Dispatch;
+  auto Sites = findDispatch(*Graph, *Arch, PO, K.Warnings);
+  if (!Sites)
+    return withContext(Sites.takeError(), Cmd.Output);
+  if (Sites->empty()) {
+    // Syscall entries without a dispatch sysgc knows: a kernel whose
+    // dispatch is spelled differently. Never pass it through unshrunk.
+    if (Opts.Allow)
+      if (std::optional<std::string> Entry =
+              findSyscallEntry(*Graph, *Arch, Opts.EntryRegex)) {
+        std::vector<std::string> Known;
+        for (const AbiInfo &A : Arch->Abis)
+          for (StringRef D : A.DispatchSymbols)
+            Known.push_back((A.Name + ":" + D).str());
+        return makeError(
+            "{0}: this link defines syscall entry points ({1}, ...) but "
+            "none of the dispatch symbols sysgc knows for {2} ({3}); name "
+            "the dispatch with --sysgc-dispatch=[ABI:]SYMBOL",
+            Cmd.Output, *Entry, Arch->Name, join(Known, ", "));
+      }
+    return std::nullopt; // not a kernel link
+  }
+  K.Dispatch = std::move(*Sites);
+  return std::move(K);
+}
 
-  Timer.phase("plan");
+// The planner's options: sysgc's and what the link itself says (its
+// --gc-sections, entry and -u symbols, and its linker scripts' /DISCARD/
+// patterns and symbol names). The scripts also give Placement.
+Expected<PlanOptions> Pipeline::planOptions() {
   PlanOptions PO;
   PO.Mode = Cmd.GcSections ? GcMode::Collect : GcMode::Retain;
   PO.Dispatch = Opts.Dispatch;
@@ -242,8 +343,9 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
   PO.RootSymbols.push_back(Cmd.Entry.value_or("_start"));
   PO.Normalize = Opts.Normalize == "yes" ||
                  (Opts.Normalize == "auto" && !Cmd.GcSections);
-  PO.UnknownTablesAreErrors = Opts.UnknownTablesAreErrors;
+  PO.UnknownTablesAreErrors = Opts.UnknownTables == "error";
   PO.AllowInlinedDispatch = Opts.AllowInlinedDispatch;
+  PO.AcceptNoEntries = Opts.AcceptNoEntries;
   for (const std::string &Script : Cmd.Scripts) {
     auto Text = MemoryBuffer::getFile(Script, /*IsText=*/true);
     if (!Text)
@@ -255,86 +357,64 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
     for (const std::string &P : *Pats)
       if (Error E = PO.Discarded.add(P))
         return withContext(std::move(E), Script);
-    // What the script names (jiffies = jiffies_64, PROVIDE, ASSERT, ...)
-    // stays: lld would not find it otherwise.
     if (Error E = Placement.addScript((*Text)->getBuffer(), Script))
       return std::move(E);
+    // What the script names (jiffies = jiffies_64, PROVIDE, ASSERT, ...)
+    // stays: lld would not find it otherwise.
     auto Names = scriptSymbolNames((*Text)->getBuffer(), Script);
     if (!Names)
       return Names.takeError();
     PO.RootSymbols.insert(PO.RootSymbols.end(), Names->begin(), Names->end());
   }
-  {
-    std::vector<std::string> W;
-    if (findDispatch(G, Arch, PO, W).empty()) {
-      if (!Opts.Dispatch.empty())
-        return makeError("--sysgc-dispatch: none of {0} is defined in this "
-                         "link (output {1})",
-                         join(Opts.Dispatch, ", "), Cmd.Output);
-      // Syscall entries without a dispatch sysgc knows: a kernel whose
-      // dispatch is spelled differently. Never pass it through unshrunk.
-      if (Opts.Allow)
-        if (std::optional<std::string> Entry = findSyscallEntry(G, Arch)) {
-          std::vector<std::string> Known;
-          for (const AbiInfo &A : Arch.Abis)
-            for (StringRef D : A.DispatchSymbols)
-              Known.push_back((A.Name + ":" + D).str());
-          return makeError(
-              "{0}: this link defines syscall entry points ({1}, ...) but "
-              "none of the dispatch symbols sysgc knows for {2} ({3}); name "
-              "the dispatch with --sysgc-dispatch=[ABI:]SYMBOL",
-              Cmd.Output, *Entry, Arch.Name, join(Known, ", "));
-        }
-      return -1; // not a kernel link
-    }
-  }
-  if (Opts.Record)
-    record();
-  std::string CacheDir =
-      !Opts.CacheDir.empty()
-          ? Opts.CacheDir
-          : (sys::path::parent_path(Cmd.Output).empty()
-                 ? std::string(".sysgc-cache")
-                 : (sys::path::parent_path(Cmd.Output) + "/.sysgc-cache")
-                       .str());
-  std::string PlanPath;
-  ThePlan = std::make_unique<LinkPlan>();
-  LinkPlan &Plan = *ThePlan;
-  bool NormalizeOnly = !Opts.Allow;
-  if (NormalizeOnly) {
-    // --sysgc-normalize-sections=yes without an allowlist: the plain kernel,
-    // with its function sections placed where a DCE script would.
-    Plan.Arch = &Arch;
+  return PO;
+}
+
+// The plan: with an allowlist, what to retarget, split and drop (reused
+// from an earlier kallsyms pass when its key matches); without one
+// (--sysgc-normalize-sections=yes alone), only the renames.
+Expected<LinkPlan> Pipeline::plan(const KernelLink &K, const PlanOptions &PO) {
+  SectionGraph &G = *Graph;
+  if (!Opts.Allow) {
+    LinkPlan Plan;
+    Plan.Arch = K.Arch;
     Plan.Mode = PO.Mode;
     Plan.Discarded.resize(G.numNodes());
     planNormalize(G, Plan);
-  } else {
-    auto TextOrErr = MemoryBuffer::getFile(*Opts.Allow, /*IsText=*/true);
-    if (!TextOrErr)
-      return makeError("{0}: cannot read the allowlist: {1}", *Opts.Allow,
-                       TextOrErr.getError().message());
-    AllowlistOptions AO;
-    AO.AllowUnknown = Opts.AllowUnknown;
-    auto AllowOrErr =
-        Allowlist::parse((*TextOrErr)->getBuffer(), *Opts.Allow, Arch, AO);
-    if (!AllowOrErr)
-      return AllowOrErr.takeError();
-    for (const std::string &W : AllowOrErr->Warnings)
-      errs() << W << "\n";
-    bool Reused = false;
-    auto PlanOrErr =
-        planOrReuse(In, G, Arch, *AllowOrErr, PO, CacheDir, PlanPath, Reused);
-    if (!PlanOrErr)
-      return PlanOrErr.takeError();
-    Plan = std::move(*PlanOrErr);
-    if (Reused)
-      Timer.relabel("plan-reused");
+    return Plan;
   }
+  auto TextOrErr = MemoryBuffer::getFile(*Opts.Allow, /*IsText=*/true);
+  if (!TextOrErr)
+    return makeError("{0}: cannot read the allowlist: {1}", *Opts.Allow,
+                     TextOrErr.getError().message());
+  AllowlistOptions AO;
+  AO.AllowUnknown = Opts.AllowUnknown;
+  auto AllowOrErr =
+      Allowlist::parse((*TextOrErr)->getBuffer(), *Opts.Allow, *K.Arch, AO);
+  if (!AllowOrErr)
+    return AllowOrErr.takeError();
+  // Judged against the ABIs this link dispatches, each once.
+  std::vector<std::string> Abis;
+  for (const DispatchSite &D : K.Dispatch)
+    Abis.push_back(D.Abi);
+  for (const std::string &W : AllowOrErr->Warnings)
+    errs() << W << "\n";
+  for (const std::string &W :
+       AllowOrErr->bootCriticalWarnings(*Opts.Allow, *K.Arch, Abis))
+    errs() << W << "\n";
+  bool Reused = false;
+  auto P = planOrReuse(*K.Arch, *AllowOrErr, PO, K.Dispatch, Reused);
+  if (P && Reused)
+    Timer.relabel("plan-reused");
+  if (P)
+    P->Warnings.insert(P->Warnings.begin(), K.Warnings.begin(),
+                       K.Warnings.end());
+  return P;
+}
 
-  // Warnings are printed whatever --sysgc-quiet says, as lld's are.
-  for (const std::string &W : Plan.Warnings)
-    errs() << "sysgc-ld: warning: " << W << "\n";
-
+// Write each changed object (into the cache, or next to the output) and
+// run lld on the new command line, its output a temporary next to the
+// real one. Returns the temporary's path.
+Expected<std::string> Pipeline::rewriteAndLink(const LinkPlan &Plan) {
   Timer.phase("rewrite");
   Temps.Keep = Opts.KeepTemps;
   // What a killed run left behind (never a live run's files).
@@ -346,16 +426,15 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
       Dirs.push_back(sys::path::parent_path(*Opts.Report).str());
     removeStaleTemps(Dirs);
   }
-  // Per object: its edits; the rewritten copies; the new command line.
   std::vector<ObjectEdits> Edits =
-      editsFromPlan(G, Plan, coalescing(In) ? &Placement : nullptr);
+      editsFromPlan(*Graph, Plan, coalescing() ? &Placement : nullptr);
   RewriteCache Cache(CacheDir);
   auto NewPathOrErr =
-      writeRewrittenObjects(G, In, Edits, Cache, Temps, Cmd.Output);
+      writeRewrittenObjects(*Graph, *Inputs, Edits, Cache, Temps, Cmd.Output);
   if (!NewPathOrErr)
     return NewPathOrErr.takeError();
   std::vector<std::string> NewPath = std::move(*NewPathOrErr);
-  auto ArgsOrErr = rewriteInputArgs(Cmd, In, NewPath, Temps);
+  auto ArgsOrErr = rewriteInputArgs(Cmd, *Inputs, NewPath, Temps);
   if (!ArgsOrErr)
     return ArgsOrErr.takeError();
   std::vector<std::string> Args = std::move(*ArgsOrErr);
@@ -364,61 +443,103 @@ Expected<int> Pipeline::transform(InputSet &In, const ArchInfo &Arch) {
   Args.push_back(TmpOut);
 
   Timer.phase("lld");
-  int RC = runLld(Args, outs(), errs());
+  int RC = runLldContained(Args, outs(), errs(), Inputs->lldInputs(NewPath));
   NewPath.push_back(PlanPath);
   Cache.evict(NewPath);
   if (RC != 0)
-    return RC;
+    return makeError("{0}: lld failed (exit code {1}); nothing was written",
+                     Cmd.Output, RC);
+  return TmpOut;
+}
 
-  auto RenameIntoPlace = [&]() -> Error {
-    return replaceFile(TmpOut, Cmd.Output);
-  };
-  // Only sections were renamed: nothing to verify.
-  if (NormalizeOnly) {
-    if (Error E = RenameIntoPlace())
-      return std::move(E);
-    return 0;
-  }
-
+// Read lld's output back and check every promise of the plan.
+Expected<VerifyResult> Pipeline::verify(const std::string &TmpOut,
+                                        const LinkPlan &Plan) {
   Timer.phase("verify");
   auto OutBuf = MemoryBuffer::getFile(TmpOut, false, false);
   if (!OutBuf)
     return makeError("{0}: cannot read lld's output: {1}", TmpOut,
                      OutBuf.getError().message());
-  auto OutElf = ElfObject::create((*OutBuf)->getMemBufferRef(), Cmd.Output,
+  OutputBuf = std::move(*OutBuf);
+  auto OutElf = ElfObject::create(OutputBuf->getMemBufferRef(), Cmd.Output,
                                   /*WithRelocs=*/false);
   if (!OutElf)
     return OutElf.takeError();
   OutputElf = std::move(*OutElf);
-  auto VerifyOrErr = verifyOutput(*OutputElf, G, Plan);
-  if (!VerifyOrErr)
-    return withContext(VerifyOrErr.takeError(), "verification failed");
+  auto V = verifyOutput(*OutputElf, *Graph, Plan);
+  if (!V)
+    return withContext(V.takeError(), "verification failed");
+  return V;
+}
 
+// The JSON report (--sysgc-report), written atomically.
+Error Pipeline::report(const LinkPlan &Plan, const VerifyResult &V) {
   Timer.phase("report");
+  if (!Opts.Report)
+    return Error::success();
   ReportData RD;
   RD.Output = Cmd.Output;
   RD.AllowlistPath = *Opts.Allow;
-  RD.Graph = &G;
+  RD.Graph = Graph.get();
   RD.Plan = &Plan;
-  RD.Verify = *VerifyOrErr;
+  RD.Verify = V;
   RD.IncludeTimings = Opts.ReportTimings;
   RD.Timings = [&] {
     Timer.phase(""); // the report phase ends as its timings are written
     return Timer.Timings;
   };
-  if (Opts.Report) {
-    std::string Json;
-    raw_string_ostream JS(Json);
-    writeJsonReport(RD, JS);
-    if (Error E = writeFileAtomically(
-            *Opts.Report, ArrayRef<char>(Json.data(), Json.size())))
+  std::string Json;
+  raw_string_ostream JS(Json);
+  writeJsonReport(RD, JS);
+  return writeFileAtomically(*Opts.Report,
+                             ArrayRef<char>(Json.data(), Json.size()));
+}
+
+Expected<int> Pipeline::transform(const KernelLink &K) {
+  Timer.phase("plan");
+  auto PO = planOptions();
+  if (!PO)
+    return PO.takeError();
+  if (Opts.Record)
+    record();
+  CacheDir = !Opts.CacheDir.empty()
+                 ? Opts.CacheDir
+                 : (sys::path::parent_path(Cmd.Output).empty()
+                        ? std::string(".sysgc-cache")
+                        : (sys::path::parent_path(Cmd.Output) + "/.sysgc-cache")
+                              .str());
+  auto PlanOrErr = plan(K, *PO);
+  if (!PlanOrErr)
+    return PlanOrErr.takeError();
+  ThePlan = std::make_unique<LinkPlan>(std::move(*PlanOrErr));
+  const LinkPlan &Plan = *ThePlan;
+  // Warnings are printed whatever --sysgc-quiet says, as lld's are.
+  for (const std::string &W : Plan.Warnings)
+    errs() << "sysgc-ld: warning: " << W << "\n";
+
+  auto TmpOut = rewriteAndLink(Plan);
+  if (!TmpOut)
+    return TmpOut.takeError();
+  if (!Opts.Allow) { // only sections were renamed: nothing to verify
+    if (Error E = replaceFile(*TmpOut, Cmd.Output))
       return std::move(E);
+    return 0;
   }
-  OutBuf->reset();
+
+  auto V = verify(*TmpOut, Plan);
+  if (!V)
+    return V.takeError();
+  if (Error E = report(Plan, *V))
+    return std::move(E);
+  OutputBuf.reset();
   crashPointForTesting("rename");
-  if (Error E = RenameIntoPlace())
+  if (Error E = replaceFile(*TmpOut, Cmd.Output))
     return std::move(E);
   if (!Opts.Quiet) {
+    ReportData RD;
+    RD.Graph = Graph.get();
+    RD.Plan = &Plan;
+    RD.Verify = *V;
     printSummary(RD, errs());
     if (Opts.Report)
       errs() << "sysgc-ld: report: " << *Opts.Report << "\n";
@@ -444,14 +565,18 @@ int Pipeline::run(ArrayRef<const char *> Argv) {
   if (!InOrErr)
     return fail(InOrErr.takeError());
   Inputs = std::move(*InOrErr);
-  const ArchInfo *Arch = getArch(Inputs->Machine);
-  if (!Arch)
-    return passThrough(Argv); // an architecture sysgc does not rewrite
-  auto RC = transform(*Inputs, *Arch);
+
+  Timer.phase("graph");
+  // Edges only where relocations were read: none yet (see planOrReuse).
+  Graph = std::make_unique<SectionGraph>(*Inputs);
+  auto K = findKernel();
+  if (!K)
+    return fail(K.takeError());
+  if (!*K)
+    return passThrough(Argv);
+  auto RC = transform(**K);
   if (!RC)
     return fail(RC.takeError());
-  if (*RC == -1)
-    return passThrough(Argv);
   return *RC;
 }
 

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "sysgc/Link/LinkCommand.h"
 #include "sysgc/Support/Error.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/StringSaver.h"
@@ -41,81 +42,77 @@ OptKind lldOptionKind(StringRef Name) {
   return OptKind::Unknown;
 }
 
+// Setting one option from its text, per kind. Origin names where the text
+// came from (the argument or the environment variable) for errors.
+Error set(optkind::Path::Type &Out, StringRef V, StringRef Origin, StringRef) {
+  if (V.empty())
+    return makeError("{0}: needs a value", Origin);
+  Out = V.str();
+  return Error::success();
+}
+Error set(optkind::Text::Type &Out, StringRef V, StringRef, StringRef) {
+  Out = V.str();
+  return Error::success();
+}
+Error set(optkind::List::Type &Out, StringRef V, StringRef, StringRef) {
+  SmallVector<StringRef, 4> Parts;
+  V.split(Parts, ',', -1, false);
+  for (StringRef P : Parts)
+    Out.push_back(P.trim().str());
+  return Error::success();
+}
+Error set(optkind::Flag::Type &Out, StringRef V, StringRef Origin, StringRef) {
+  if (V.empty() || V == "1" || V == "yes" || V == "true")
+    Out = true;
+  else if (V == "0" || V == "no" || V == "false")
+    Out = false;
+  else
+    return makeError("{0}: expected yes or no, got '{1}'", Origin, V);
+  return Error::success();
+}
+Error setChoice(std::string &Out, StringRef V, StringRef Origin,
+                StringRef Meta) {
+  SmallVector<StringRef, 4> Words;
+  Meta.split(Words, '|');
+  if (!llvm::is_contained(Words, V))
+    return makeError("{0}: expected {1}, got '{2}'", Origin,
+                     join(Words, " or "), V);
+  Out = V.str();
+  return Error::success();
+}
+
 struct SysgcOpt {
-  StringRef Name;
-  bool TakesValue;
-  StringRef Env;
-};
-const SysgcOpt SysgcOpts[] = {
-    {"allow", true, "SYSGC_ALLOW"},
-    {"allow-unknown", false, "SYSGC_ALLOW_UNKNOWN"},
-    {"report", true, "SYSGC_REPORT"},
-    {"dispatch", true, "SYSGC_DISPATCH"},
-    {"entry-regex", true, "SYSGC_ENTRY_REGEX"},
-    {"keep-temps", false, "SYSGC_KEEP_TEMPS"},
-    {"quiet", false, "SYSGC_QUIET"},
-    {"report-timings", true, "SYSGC_REPORT_TIMINGS"},
-    {"normalize-sections", true, "SYSGC_NORMALIZE_SECTIONS"},
-    {"unknown-tables", true, "SYSGC_UNKNOWN_TABLES"},
-    {"allow-inlined-dispatch", false, "SYSGC_ALLOW_INLINED_DISPATCH"},
-    {"cache", true, "SYSGC_CACHE_DIR"},
-    {"record", true, "SYSGC_RECORD"},
-    {"coalesce", true, "SYSGC_COALESCE"},
+  StringRef Name, Env, Meta, Help;
+  bool TakesValue; // else a flag: "--sysgc-NAME" alone, or "=no"
+  Error (*Set)(SysgcOptions &, StringRef Value, StringRef Origin);
 };
 
-Error applySysgc(StringRef Name, StringRef Value, SysgcOptions &O,
-                 StringRef Origin) {
-  auto Bool = [&](bool &Out) -> Error {
-    if (Value.empty() || Value == "1" || Value == "yes" || Value == "true")
-      Out = true;
-    else if (Value == "0" || Value == "no" || Value == "false")
-      Out = false;
-    else
-      return makeError("{0}: expected yes or no, got '{1}'", Origin, Value);
-    return Error::success();
-  };
-  if (Name == "allow")
-    O.Allow = Value.str();
-  else if (Name == "allow-unknown")
-    return Bool(O.AllowUnknown);
-  else if (Name == "report")
-    O.Report = Value.str();
-  else if (Name == "dispatch") {
-    SmallVector<StringRef, 4> Parts;
-    Value.split(Parts, ',', -1, false);
-    for (StringRef P : Parts)
-      O.Dispatch.push_back(P.trim().str());
-  } else if (Name == "entry-regex")
-    O.EntryRegex = Value.str();
-  else if (Name == "cache")
-    O.CacheDir = Value.str();
-  else if (Name == "record")
-    O.Record = Value.str();
-  else if (Name == "allow-inlined-dispatch")
-    return Bool(O.AllowInlinedDispatch);
-  else if (Name == "keep-temps")
-    return Bool(O.KeepTemps);
-  else if (Name == "coalesce")
-    return Bool(O.Coalesce);
-  else if (Name == "quiet")
-    return Bool(O.Quiet);
-  else if (Name == "report-timings")
-    return Bool(O.ReportTimings);
-  else if (Name == "normalize-sections") {
-    if (Value != "auto" && Value != "yes" && Value != "no")
-      return makeError("{0}: expected auto, yes or no, got '{1}'", Origin,
-                       Value);
-    O.Normalize = Value.str();
-  } else if (Name == "unknown-tables") {
-    if (Value != "error" && Value != "warn")
-      return makeError("{0}: expected error or warn, got '{1}'", Origin,
-                       Value);
-    O.UnknownTablesAreErrors = Value == "error";
-  }
-  if ((Name == "allow" || Name == "report" || Name == "entry-regex") &&
-      Value.empty())
-    return makeError("{0}: needs a value", Origin);
-  return Error::success();
+template <class Kind> constexpr bool takesValue() {
+  return !std::is_same_v<Kind, optkind::Flag>;
+}
+template <class Kind>
+Error setAs(typename Kind::Type &Out, StringRef V, StringRef Origin,
+            StringRef Meta) {
+  if constexpr (std::is_same_v<Kind, optkind::Choice>)
+    return setChoice(Out, V, Origin, Meta);
+  else
+    return set(Out, V, Origin, Meta);
+}
+
+const SysgcOpt SysgcOpts[] = {
+#define SYSGC_OPTION(FIELD, NAME, ENV, KIND, DEFAULT, META, HELP)              \
+  {NAME, ENV, META, HELP, takesValue<optkind::KIND>(),                         \
+   [](SysgcOptions &O, StringRef V, StringRef Origin) {                        \
+     return setAs<optkind::KIND>(O.FIELD, V, Origin, META);                    \
+   }},
+#include "sysgc/Link/SysgcOptions.def"
+};
+
+const SysgcOpt *findSysgcOpt(StringRef Name) {
+  for (const SysgcOpt &O : SysgcOpts)
+    if (O.Name == Name)
+      return &O;
+  return nullptr;
 }
 } // namespace
 
@@ -125,53 +122,33 @@ std::optional<std::string> sysgc::processEnv(StringRef Name) {
   return std::nullopt;
 }
 
-StringRef sysgc::sysgcOptionsHelp() {
-  return R"(sysgc-ld options (each also read from the environment variable shown):
-  --sysgc-allow=FILE        allowlist of syscalls to keep; enables the rewrite
-                            of kernel links                       SYSGC_ALLOW
-  --sysgc-allow-unknown     unknown names in the allowlist are warnings
-                                                                  SYSGC_ALLOW_UNKNOWN=1
-  --sysgc-report=FILE       write a JSON report of what was done  SYSGC_REPORT
-  --sysgc-dispatch=[ABI:]SYMBOL
-                            dispatch symbol (table or switch); repeatable or
-                            comma-separated; replaces auto-detection
-                                                                  SYSGC_DISPATCH
-  --sysgc-entry-regex=REGEX syscall entry naming: one capture group giving
-                            the entry point (default ^__x64_(.+)$ etc.)
-                                                                  SYSGC_ENTRY_REGEX
-  --sysgc-report-timings=no leave timings out of the report (deterministic)
-                                                                  SYSGC_REPORT_TIMINGS
-  --sysgc-normalize-sections=auto|yes|no
-                            rename .text.foo/.data.foo/.bss.foo to .text/
-                            .data/.bss as the kernel's DCE script macros
-                            would match them (auto: links without
-                            --gc-sections); yes works without an allowlist
-                                                                  SYSGC_NORMALIZE_SECTIONS
-  --sysgc-unknown-tables=error|warn
-                            an unreferenced data section (a table sysgc has
-                            no layout for) that alone keeps a removed
-                            syscall alive is an error, or a warning
-                                                                  SYSGC_UNKNOWN_TABLES
-  --sysgc-allow-inlined-dispatch
-                            a switch dispatcher that lacks a case its table
-                            names (inlined) is a warning, not an error
-                                                                  SYSGC_ALLOW_INLINED_DISPATCH=1
-  --sysgc-coalesce=no       keep every input section of a rewritten object
-                            apart (default: in links without --gc-sections,
-                            adjacent sections of one name are joined, as
-                            lld would lay them out: far fewer for lld to
-                            place)                                SYSGC_COALESCE
-  --sysgc-cache=DIR|off     where rewritten objects are kept by content, so
-                            that Kbuild's repeated kallsyms links rewrite
-                            once (default: .sysgc-cache next to the output)
-                                                                  SYSGC_CACHE_DIR
-  --sysgc-record=FILE       append each transformed link's command line and
-                            directory as a JSON line (for sysgc-bench)
-                                                                  SYSGC_RECORD
-  --sysgc-keep-temps        keep the rewritten objects (path printed)
-                                                                  SYSGC_KEEP_TEMPS=1
-  --sysgc-quiet             no summary on stderr                  SYSGC_QUIET=1
-)";
+std::string sysgc::sysgcOptionsHelp() {
+  std::string Out = "sysgc-ld options (each also read from the environment "
+                    "variable shown):\n";
+  for (const SysgcOpt &O : SysgcOpts) {
+    std::string Head = ("  --sysgc-" + O.Name).str();
+    if (!O.Meta.empty())
+      Head += "=" + O.Meta.str();
+    // The help text wrapped into a 48-column block at column 28.
+    std::vector<std::string> Lines(1);
+    SmallVector<StringRef, 16> Words;
+    O.Help.split(Words, ' ', -1, false);
+    for (StringRef W : Words) {
+      if (!Lines.back().empty() && Lines.back().size() + 1 + W.size() > 48)
+        Lines.emplace_back();
+      if (!Lines.back().empty())
+        Lines.back() += ' ';
+      Lines.back() += W.str();
+    }
+    Lines.push_back("[" + O.Env.str() + "]");
+    if (Head.size() >= 28)
+      Out += Head + "\n" + std::string(28, ' ');
+    else
+      Out += Head + std::string(28 - Head.size(), ' ');
+    for (size_t I = 0; I < Lines.size(); ++I)
+      Out += (I ? std::string(28, ' ') : "") + Lines[I] + "\n";
+  }
+  return Out;
 }
 
 Error sysgc::parseLinkCommand(ArrayRef<const char *> Argv, const EnvLookup &Env,
@@ -181,7 +158,7 @@ Error sysgc::parseLinkCommand(ArrayRef<const char *> Argv, const EnvLookup &Env,
   // Environment first; the command line overrides it.
   for (const SysgcOpt &O : SysgcOpts)
     if (auto V = Env(O.Env))
-      if (Error E = applySysgc(O.Name, *V, Opts, O.Env))
+      if (Error E = O.Set(Opts, *V, O.Env))
         return E;
 
   // Expand response files the way lld does (GNU quoting).
@@ -217,10 +194,7 @@ Error sysgc::parseLinkCommand(ArrayRef<const char *> Argv, const EnvLookup &Env,
       Cmd.Rewritten = true;
       StringRef Body = A.ltrim('-').drop_front(strlen("sysgc-"));
       auto [Name, Value] = Body.split('=');
-      const SysgcOpt *Known = nullptr;
-      for (const SysgcOpt &O : SysgcOpts)
-        if (O.Name == Name)
-          Known = &O;
+      const SysgcOpt *Known = findSysgcOpt(Name);
       if (!Known)
         return makeError("unknown option '{0}' (sysgc-ld --sysgc-help lists "
                          "them)",
@@ -232,7 +206,7 @@ Error sysgc::parseLinkCommand(ArrayRef<const char *> Argv, const EnvLookup &Env,
           return V.takeError();
         Val = V->str();
       }
-      if (Error E = applySysgc(Name, Val, Opts, A))
+      if (Error E = Known->Set(Opts, Val, A))
         return E;
       continue;
     }

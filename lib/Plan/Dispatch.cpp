@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "sysgc/Plan/Plan.h"
+#include "sysgc/Plan/EntryNaming.h"
 #include "sysgc/Support/Error.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/BinaryFormat/ELF.h"
@@ -20,8 +21,18 @@
 using namespace sysgc;
 using namespace llvm;
 
-std::optional<std::string> sysgc::findSyscallEntry(const SectionGraph &G,
-                                                   const ArchInfo &Arch) {
+std::optional<std::string>
+sysgc::findSyscallEntry(const SectionGraph &G, const ArchInfo &Arch,
+                        const std::optional<std::string> &EntryRegex) {
+  std::vector<EntryNaming> Namings;
+  for (const AbiInfo &A : Arch.Abis) {
+    auto N = EntryNaming::create(A, EntryRegex, G);
+    if (!N) {
+      consumeError(N.takeError()); // planDispatch reports a bad regex
+      continue;
+    }
+    Namings.push_back(std::move(*N));
+  }
   for (uint32_t F = 0; F < G.inputs().Objects.size(); ++F) {
     if (!G.isLinked(F))
       continue;
@@ -31,41 +42,48 @@ std::optional<std::string> sysgc::findSyscallEntry(const SectionGraph &G,
           S.Shndx >= O.Sections.size() ||
           !(O.Sections[S.Shndx].Flags & ELF::SHF_EXECINSTR))
         continue;
-      for (const AbiInfo &A : Arch.Abis)
-        if (S.Name.starts_with((A.EntryPrefix + "sys_").str()) &&
-            S.Name != A.NiEntry)
+      for (const EntryNaming &N : Namings)
+        if (N.numbersOf(S.Name))
           return S.Name.str();
     }
   }
   return std::nullopt;
 }
 
-std::vector<DispatchSite> sysgc::findDispatch(const SectionGraph &G,
-                                              const ArchInfo &Arch,
-                                              const PlanOptions &Opts,
-                                              std::vector<std::string> &Warn) {
+Expected<std::vector<DispatchSite>>
+sysgc::findDispatch(const SectionGraph &G, const ArchInfo &Arch,
+                    const PlanOptions &Opts, std::vector<std::string> &Warn) {
   std::vector<std::pair<std::string, std::string>> Wanted; // (abi, symbol)
-  if (!Opts.Dispatch.empty()) {
-    for (StringRef D : Opts.Dispatch) {
-      auto [A, S] = D.contains(':') ? D.split(':')
-                                    : std::pair<StringRef, StringRef>("", D);
-      std::string Abi = A.str();
-      if (Abi.empty()) {
-        Abi = Arch.Abis.front().Name.str();
-        for (const AbiInfo &X : Arch.Abis)
-          for (StringRef Name : X.DispatchSymbols)
-            if (Name == S)
-              Abi = X.Name.str();
-      } else if (const AbiInfo *X = Arch.findAbi(A)) {
-        Abi = X->Name.str();
-      }
-      Wanted.push_back({Abi, S.str()});
+  for (StringRef D : Opts.Dispatch) {
+    auto [A, S] = D.contains(':') ? D.split(':')
+                                  : std::pair<StringRef, StringRef>("", D);
+    std::string Abi;
+    if (A.empty()) {
+      // Unqualified: the ABI that knows the symbol, else the first.
+      Abi = Arch.Abis.front().Name.str();
+      for (const AbiInfo &X : Arch.Abis)
+        if (llvm::is_contained(X.DispatchSymbols, S))
+          Abi = X.Name.str();
+    } else if (const AbiInfo *X = Arch.findAbi(A)) {
+      Abi = X->Name.str();
+    } else {
+      std::vector<std::string> Names;
+      for (const AbiInfo &X : Arch.Abis)
+        Names.push_back(X.Name.str());
+      return makeError("--sysgc-dispatch={0}: {1} has no ABI '{2}' (it has "
+                       "{3})",
+                       D, Arch.Name, A, join(Names, ", "));
     }
-  } else {
+    if (G.sectionOf(G.lookup(S)) == NoNode)
+      return makeError("--sysgc-dispatch={0}: no input of this link defines "
+                       "{1} in a section",
+                       D, S);
+    Wanted.push_back({Abi, S.str()});
+  }
+  if (Opts.Dispatch.empty())
     for (const AbiInfo &X : Arch.Abis)
       for (StringRef Name : X.DispatchSymbols)
         Wanted.push_back({X.Name.str(), Name.str()});
-  }
 
   std::vector<DispatchSite> Sites;
   for (auto &[Abi, Name] : Wanted) {
@@ -91,58 +109,6 @@ std::vector<DispatchSite> sysgc::findDispatch(const SectionGraph &G,
   }
   return Sites;
 }
-
-namespace {
-/// Maps an entry symbol name to the syscall numbers it serves in one ABI.
-class EntryMatcher {
-public:
-  EntryMatcher(const AbiInfo &Abi, const std::optional<std::string> &Regex)
-      : Abi(Abi) {
-    // Rows whose entry is sys_ni_syscall itself (_sysctl, reserved slots)
-    // name no syscall code: a relocation to it is never retargeted.
-    StringRef Ni = Abi.NiEntry;
-    Ni.consume_front(Abi.EntryPrefix);
-    for (const SyscallDesc &D : Abi.Syscalls) {
-      if (!D.Entry.empty() && D.Entry != Ni)
-        ByEntry[D.Entry].push_back(D.Nr);
-      if (!D.CompatEntry.empty() && D.CompatEntry != Ni)
-        ByEntry[D.CompatEntry].push_back(D.Nr);
-    }
-    if (Regex)
-      Re.emplace(*Regex);
-  }
-  Error check() const {
-    std::string Err;
-    if (Re && !Re->isValid(Err))
-      return makeError("--sysgc-entry-regex: {0}", Err);
-    if (Re && Re->getNumMatches() < 1)
-      return makeError("--sysgc-entry-regex: needs one capture group giving "
-                       "the entry point (sys_read)");
-    return Error::success();
-  }
-  /// The syscall numbers Symbol dispatches, or none if it is not an entry.
-  const std::vector<uint32_t> *match(StringRef Symbol) const {
-    StringRef EntryPoint;
-    SmallVector<StringRef, 2> M;
-    if (Re) {
-      if (!Re->match(Symbol, &M))
-        return nullptr;
-      EntryPoint = M[1];
-    } else {
-      if (!Symbol.consume_front(Abi.EntryPrefix))
-        return nullptr;
-      EntryPoint = Symbol;
-    }
-    auto It = ByEntry.find(EntryPoint);
-    return It == ByEntry.end() ? nullptr : &It->second;
-  }
-
-private:
-  const AbiInfo &Abi;
-  StringMap<std::vector<uint32_t>> ByEntry;
-  std::optional<Regex> Re;
-};
-} // namespace
 
 // The name of what relocation R of File points at: its symbol, or for a
 // section symbol, the function defined at the target offset.
@@ -206,15 +172,18 @@ static Error checkInlinedCases(const SectionGraph &G, const PlanOptions &Opts,
 Error sysgc::planDispatch(const SectionGraph &G, const Allowlist &Allow,
                           const PlanOptions &Opts, LinkPlan &Plan) {
   const ArchInfo &Arch = *Plan.Arch;
+  std::vector<std::string> Unmatched;
   for (size_t SiteIdx = 0; SiteIdx < Plan.Dispatch.size(); ++SiteIdx) {
     const DispatchSite &Site = Plan.Dispatch[SiteIdx];
     const AbiInfo *Abi = Arch.findAbi(Site.Abi);
     if (!Abi)
       return makeError("--sysgc-dispatch: unknown ABI '{0}' for {1}",
                        Site.Abi, Arch.Name);
-    EntryMatcher Match(*Abi, Opts.EntryRegex);
-    if (Error E = Match.check())
-      return E;
+    auto NamingOrErr = EntryNaming::create(*Abi, Opts.EntryRegex, G);
+    if (!NamingOrErr)
+      return NamingOrErr.takeError();
+    const EntryNaming &Naming = *NamingOrErr;
+    Plan.Dispatch[SiteIdx].NiSymbol = Naming.niSymbol();
     uint32_t File = G.fileOf(Site.Node);
     const ElfObject &O = G.object(File);
     bool Exec = G.section(Site.Node).Flags & ELF::SHF_EXECINSTR;
@@ -244,7 +213,7 @@ Error sysgc::planDispatch(const SectionGraph &G, const Allowlist &Allow,
       }
       for (auto &[Reloc, Nrs] : *Cases) {
         std::string Name = targetName(G, File, Reloc, Exec, Arch);
-        const std::vector<uint32_t> *Serves = Match.match(Name);
+        const std::vector<uint32_t> *Serves = Naming.numbersOf(Name);
         for (uint32_t Nr : Nrs) {
           auto It = SlotEntry.find(Nr);
           // The syscall table of the ABI must agree too: entry Name must
@@ -271,7 +240,7 @@ Error sysgc::planDispatch(const SectionGraph &G, const Allowlist &Allow,
       if (R.Offset < Site.Begin || R.Offset >= Site.End)
         continue;
       std::string Name = targetName(G, File, E.Reloc, Exec, Arch);
-      const std::vector<uint32_t> *Nrs = Match.match(Name);
+      const std::vector<uint32_t> *Nrs = Naming.numbersOf(Name);
       if (!Nrs)
         continue;
       ++Matched;
@@ -295,19 +264,37 @@ Error sysgc::planDispatch(const SectionGraph &G, const Allowlist &Allow,
           D.Allowed |= Allow.allows(Abi->Name, Nr);
       }
       D.Retarget = !D.Allowed;
-      if (D.Retarget && !G.lookup(Abi->NiEntry).valid())
+      if (D.Retarget && (Site.NiSymbol.empty() ||
+                         G.sectionOf(G.lookup(Site.NiSymbol)) == NoNode))
         return makeError("{0}: cannot disable {1}: this link defines no {2} "
-                         "to send disabled {3} syscalls to",
-                         G.describe(Site.Node), Name, Abi->NiEntry,
-                         Abi->Name);
+                         "to send disabled {3} syscalls to (entries named by "
+                         "{4})",
+                         G.describe(Site.Node), Name,
+                         Site.NiSymbol.empty() ? std::string("sys_ni_syscall")
+                                               : Site.NiSymbol,
+                         Abi->Name, Naming.describe());
       Plan.DispatchEdges.push_back(std::move(D));
     }
     if (!Matched)
-      Plan.Warnings.push_back(
-          formatv("dispatch {0} ({1}) references no {2} syscall entry; is "
-                  "--sysgc-entry-regex needed?",
-                  Site.Symbol, G.describe(Site.Node), Abi->Name)
-              .str());
+      Unmatched.push_back(formatv("{0} ({1}, entries named by {2})",
+                                  Site.Symbol, G.describe(Site.Node),
+                                  Naming.describe())
+                              .str());
+  }
+  // A dispatch that names no entry this naming recognises removes nothing:
+  // the user asked for a shrink, so that is an error unless accepted. One
+  // site without entries among others that have them (an ABI's table the
+  // config leaves empty) is only worth a warning.
+  if (!Unmatched.empty()) {
+    std::string Msg =
+        "dispatch " + join(Unmatched, "; ") +
+        " references no syscall entry; name the entries with "
+        "--sysgc-entry-regex='^(sys_.*)$' (one capture group giving the "
+        "entry point) or the dispatch with --sysgc-dispatch=[ABI:]SYMBOL";
+    if (Unmatched.size() == Plan.Dispatch.size() && !Opts.AcceptNoEntries)
+      return makeError("{0}; --sysgc-accept-no-entries links it unchanged",
+                       Msg);
+    Plan.Warnings.push_back(Msg);
   }
   return checkInlinedCases(G, Opts, Plan);
 }
@@ -317,7 +304,6 @@ LinkPlan::retargetsOf(uint32_t File) const {
   std::vector<std::pair<uint32_t, std::string>> Out;
   for (const DispatchEdge &D : DispatchEdges)
     if (D.Retarget && D.File == File)
-      Out.push_back(
-          {D.Reloc, Arch->findAbi(Dispatch[D.Site].Abi)->NiEntry.str()});
+      Out.push_back({D.Reloc, Dispatch[D.Site].NiSymbol});
   return Out;
 }

@@ -8,11 +8,16 @@
 //     dispatch edges cut.
 // Dead = Candidate - Live: the syscall-exclusive code and data. Table pieces
 // are not roots: a piece's relocations count only once its owner is live,
-// which is what SHF_LINK_ORDER makes lld do. The first reference that made a
-// removed entry live is remembered so the report can say why it stayed.
+// which is what SHF_LINK_ORDER makes lld do. .eh_frame is seen as lld sees
+// it: each FDE is a piece owned by the function its first relocation names,
+// and only the CIEs (personality routines) are references of the section
+// itself. The first reference that made a removed entry live is remembered
+// so the report can say why it stayed.
 //
 //===----------------------------------------------------------------------===//
 #include "sysgc/Plan/Plan.h"
+#include "sysgc/Plan/EhFrame.h"
+#include "sysgc/Plan/EntryNaming.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
@@ -33,11 +38,14 @@ struct SplitView {
   std::vector<std::pair<NodeId, ArrayRef<uint32_t>>> Pieces; // into the plan
   ArrayRef<uint32_t> Remainder; // into the plan, or OwnRemainder's buffer
   std::vector<uint32_t> OwnRemainder;
+  /// Entries of pieces the marker made itself (.eh_frame FDEs).
+  std::vector<std::vector<uint32_t>> OwnPieces;
 };
 
 class Marker {
 public:
-  Marker(const SectionGraph &G, const LinkPlan &Plan) : G(G), Plan(Plan) {
+  Marker(const SectionGraph &G, const SectionKinds &K, LinkPlan &Plan)
+      : G(G), Plan(Plan) {
     for (const DispatchEdge &D : Plan.DispatchEdges)
       if (D.Retarget) {
         if (Cut.size() <= D.File)
@@ -67,6 +75,9 @@ public:
       V.OwnRemainder = {Outside};
       V.Remainder = V.OwnRemainder; // the buffer survives moves of V
     }
+    for (int I = K.EhFrame.find_first(); I != -1; I = K.EhFrame.find_next(I))
+      if (!IsSplit[I])
+        addEhFrame(I);
     // Every piece's edges, gathered once into one flat array, and the
     // pieces of each owner node as CSR: visiting a node's pieces is then
     // a linear scan (pieces without references, the parallel tables', are
@@ -145,6 +156,59 @@ public:
   }
 
 private:
+  // .eh_frame as lld reads it: one entry per record; each FDE a piece of
+  // the section its first relocation points into, the CIEs (and FDEs that
+  // name no section) the section's own references. Contents sysgc cannot
+  // walk leave the section an ordinary root: nothing is collected through
+  // it, and lld reports the damage itself.
+  void addEhFrame(NodeId N) {
+    uint32_t File = G.fileOf(N);
+    const ElfObject &O = G.object(File);
+    auto Recs = parseEhFrame(G.section(N).Contents, O.IsLittleEndian);
+    if (!Recs) {
+      Plan.Warnings.push_back(
+          G.describe(N) + ": " + toString(Recs.takeError()) +
+          "; its functions are all kept");
+      return;
+    }
+    std::vector<uint64_t> Starts;
+    for (const EhRecord &R : *Recs)
+      Starts.push_back(R.Offset);
+    auto EntryOf = [&](uint64_t Off) -> uint32_t {
+      auto It = llvm::upper_bound(Starts, Off);
+      return It == Starts.begin() ? 0 : uint32_t(It - Starts.begin() - 1);
+    };
+    if (Starts.empty())
+      return; // no records: no references that matter
+    SplitView &V = add(File, G.secOf(N), Starts.size(), EntryOf);
+    // Each FDE's owner: the target of the first relocation inside it.
+    std::vector<NodeId> Owner(Starts.size(), NoNode);
+    for (const GraphEdge &E : G.edges(N)) {
+      uint32_t En = EntryOf(O.Relocs[E.Reloc].Offset);
+      if ((*Recs)[En].IsCie || Owner[En] != NoNode)
+        continue;
+      Owner[En] = E.To == NoNode ? N : E.To; // N: names no section
+    }
+    DenseMap<NodeId, uint32_t> PieceOf;
+    for (uint32_t En = 0; En < Starts.size(); ++En) {
+      if ((*Recs)[En].IsCie || Owner[En] == NoNode || Owner[En] == N) {
+        V.OwnRemainder.push_back(En);
+        continue;
+      }
+      auto [It, New] = PieceOf.try_emplace(Owner[En], V.OwnPieces.size());
+      if (New)
+        V.OwnPieces.emplace_back();
+      V.OwnPieces[It->second].push_back(En);
+    }
+    V.Remainder = V.OwnRemainder;
+    for (auto &[Own, P] : PieceOf)
+      V.Pieces.push_back({Own, V.OwnPieces[P]});
+    // Deterministic order: by owner node.
+    llvm::sort(V.Pieces, [](const auto &A, const auto &B) {
+      return A.first < B.first;
+    });
+  }
+
   template <class EntryOf>
   SplitView &add(uint32_t File, uint32_t Sec, uint32_t NumEntries,
                  EntryOf Entry) {
@@ -181,7 +245,7 @@ private:
   std::vector<SplitView> Views;
 
   const SectionGraph &G;
-  const LinkPlan &Plan;
+  LinkPlan &Plan;
   /// Per object, the retargeted dispatch relocations.
   std::vector<BitVector> Cut;
   std::vector<bool> IsSplit;
@@ -215,7 +279,7 @@ std::string describeSite(const SectionGraph &G, NodeId N, uint64_t Off) {
 
 bool neverExclude(const ElfSection &S) {
   // lld handles these itself (.eh_frame pieces follow their functions).
-  return S.Name == ".eh_frame" || S.Type == ELF::SHT_X86_64_UNWIND;
+  return isEhFrameName(S.Name);
 }
 } // namespace
 
@@ -225,18 +289,19 @@ void sysgc::planLiveness(const SectionGraph &G, const SectionKinds &K,
   const ArchInfo &Arch = *Plan.Arch;
   if (Plan.Discarded.size() != N)
     Plan.Discarded.resize(N);
-  Marker M(G, Plan);
+  Marker M(G, K, Plan);
 
   BitVector IsDispatch(N);
   for (const DispatchSite &D : Plan.Dispatch)
     IsDispatch.set(D.Node);
   // Each node's class, looked up once.
+  // .eh_frame counts as a known table: its FDEs follow their functions.
   enum : uint8_t { Alloc = 1, KnownTable = 2, BackRefCode = 4 };
   std::vector<uint8_t> Class(N);
   for (NodeId I = 0; I < N; ++I) {
     if (!G.isAllocNode(I))
       continue;
-    Class[I] = Alloc | (K.Table[I] ? KnownTable : 0) |
+    Class[I] = Alloc | (K.Table[I] || K.EhFrame[I] ? KnownTable : 0) |
                (K.BackRefCode[I] ? BackRefCode : 0);
   }
   auto IsKnownTable = [&](NodeId I) { return Class[I] & KnownTable; };
@@ -249,6 +314,16 @@ void sysgc::planLiveness(const SectionGraph &G, const SectionKinds &K,
         if (E.To != NoNode && E.To != I)
           Referenced.set(E.To);
 
+  // Every ABI's entries, as this link names them (a bad regex was refused
+  // by planDispatch already).
+  std::vector<EntryNaming> Namings;
+  for (const AbiInfo &A : Arch.Abis) {
+    auto Naming = EntryNaming::create(A, Opts.EntryRegex, G);
+    if (Naming)
+      Namings.push_back(std::move(*Naming));
+    else
+      consumeError(Naming.takeError());
+  }
   std::vector<NodeId> Removed;
   for (const DispatchEdge &D : Plan.DispatchEdges)
     if (D.Retarget)
@@ -262,13 +337,11 @@ void sysgc::planLiveness(const SectionGraph &G, const SectionKinds &K,
       continue;
     const ElfObject &O = G.object(G.fileOf(I));
     bool Entry = false;
-    for (uint32_t S : G.symbolsIn(I)) {
-      StringRef Name = O.Symbols[S].Name;
-      for (const AbiInfo &A : Arch.Abis)
-        if (Name.starts_with((A.EntryPrefix + "sys_").str()) ||
-            Name.starts_with((A.EntryPrefix + "compat_sys_").str()))
-          Entry = true;
-    }
+    for (uint32_t S : G.symbolsIn(I))
+      for (const EntryNaming &Naming : Namings)
+        if (std::optional<StringRef> EP =
+                Naming.entryPoint(O.Symbols[S].Name))
+          Entry |= EP->starts_with("sys_") || EP->starts_with("compat_sys_");
     if (Entry)
       Removed.push_back(I);
   }

@@ -62,7 +62,8 @@ std::string sysgc::planKey(const SectionGraph &G, const ArchInfo &Arch,
   raw_string_ostream OS(S);
   OS << Magic << ToolId << "|" << Arch.Name << "|mode" << int(Opts.Mode)
      << "|norm" << Opts.Normalize << "|unk" << Opts.UnknownTablesAreErrors
-     << "|inl" << Opts.AllowInlinedDispatch << "|re"
+     << "|inl" << Opts.AllowInlinedDispatch << "|noent"
+     << Opts.AcceptNoEntries << "|re"
      << Opts.EntryRegex.value_or("-") << "\n";
   for (const std::string &D : Opts.Dispatch)
     OS << "dispatch " << D << "\n";
@@ -205,6 +206,7 @@ std::string sysgc::serializePlan(const LinkPlan &Plan) {
     W.u8(D.IsTable);
     W.u64(D.Begin);
     W.u64(D.End);
+    W.str(D.NiSymbol);
   }
   W.u32(Plan.DispatchEdges.size());
   for (const DispatchEdge &E : Plan.DispatchEdges) {
@@ -333,6 +335,7 @@ Expected<LinkPlan> sysgc::deserializePlan(StringRef Data, const SectionGraph &G,
     D.IsTable = R.u8();
     D.Begin = R.u64();
     D.End = R.u64();
+    D.NiSymbol = R.str();
     if (!Arch.findAbi(D.Abi) || D.End < D.Begin ||
         (!R.Bad && D.End > G.section(D.Node).Size))
       R.Bad = true;

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "sysgc/Plan/Plan.h"
+#include "sysgc/Plan/EntryNaming.h"
 #include "sysgc/Support/Error.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/BinaryFormat/ELF.h"
@@ -96,17 +97,29 @@ void sysgc::pruneSplits(const SectionGraph &G, LinkPlan &Plan) {
 Expected<LinkPlan> sysgc::planLink(const SectionGraph &G, const ArchInfo &Arch,
                                    const Allowlist &Allow,
                                    const PlanOptions &Opts) {
+  std::vector<std::string> Warnings;
+  auto Sites = findDispatch(G, Arch, Opts, Warnings);
+  if (!Sites)
+    return Sites.takeError();
+  if (Sites->empty())
+    return makeError("this link defines none of the dispatch symbols sysgc "
+                     "knows for {0}; name it with --sysgc-dispatch",
+                     Arch.Name);
+  auto P = planLink(G, Arch, Allow, Opts, std::move(*Sites));
+  if (P)
+    P->Warnings.insert(P->Warnings.begin(), Warnings.begin(), Warnings.end());
+  return P;
+}
+
+Expected<LinkPlan> sysgc::planLink(const SectionGraph &G, const ArchInfo &Arch,
+                                   const Allowlist &Allow,
+                                   const PlanOptions &Opts,
+                                   std::vector<DispatchSite> Sites) {
+  assert(!Sites.empty() && "a plan needs a dispatch");
   LinkPlan Plan;
   Plan.Mode = Opts.Mode;
   Plan.Arch = &Arch;
-  Plan.Dispatch = findDispatch(G, Arch, Opts, Plan.Warnings);
-  if (Plan.Dispatch.empty()) {
-    if (!Opts.Dispatch.empty())
-      return makeError("none of the dispatch symbols given ({0}) is defined "
-                       "in this link",
-                       join(Opts.Dispatch, ", "));
-    return Plan;
-  }
+  Plan.Dispatch = std::move(Sites);
   Plan.Discarded.resize(G.numNodes());
   SectionKinds Kinds = SectionKinds::of(G, Arch);
   if (!Opts.Discarded.empty())
@@ -147,12 +160,13 @@ Expected<LinkPlan> sysgc::planLink(const SectionGraph &G, const ArchInfo &Arch,
     Plan.Warnings.push_back(Head + Msg);
   }
 
-  planStatuses(G, Allow, Plan);
+  planStatuses(G, Allow, Plan, Opts.EntryRegex);
   return Plan;
 }
 
 void sysgc::planStatuses(const SectionGraph &G, const Allowlist &Allow,
-                         LinkPlan &Plan) {
+                         LinkPlan &Plan,
+                         const std::optional<std::string> &EntryRegex) {
   const ArchInfo &Arch = *Plan.Arch;
   // Why each removed entry that stayed is still here.
   for (KeptReason &K : Plan.Kept)
@@ -164,13 +178,22 @@ void sysgc::planStatuses(const SectionGraph &G, const Allowlist &Allow,
     Abis.insert(D.Abi);
   for (const std::string &AbiName : Abis) {
     const AbiInfo &Abi = *Arch.findAbi(AbiName);
+    // The same naming the dispatch was planned with (a bad regex never
+    // gets this far: planDispatch refused it).
+    auto NamingOrErr = EntryNaming::create(Abi, EntryRegex, G);
+    if (!NamingOrErr) {
+      consumeError(NamingOrErr.takeError());
+      continue;
+    }
+    const EntryNaming &Naming = *NamingOrErr;
+    std::string Ni = Naming.niSymbol();
     for (const SyscallDesc &D : Abi.Syscalls) {
       SyscallStatus S{AbiName, D.Nr, D.Name.str(), "", SyscallState::Kept, ""};
       NodeId EntryNode = NoNode;
-      for (const std::string &Sym : Abi.entrySymbols(D)) {
+      for (const std::string &Sym : Naming.entrySymbols(D)) {
         SymbolRef Ref = G.lookup(Sym);
         if (!Ref.valid() || G.symbol(Ref).Binding == ELF::STB_WEAK ||
-            G.sectionOf(Ref) == NoNode || Sym == Abi.NiEntry)
+            G.sectionOf(Ref) == NoNode || Sym == Ni)
           continue; // weak: a COND_SYSCALL stub that returns -ENOSYS
         S.Entry = Sym;
         EntryNode = G.sectionOf(Ref);

@@ -1,5 +1,6 @@
 //===- SectionKinds.cpp - What each section's name makes it ---------------===//
 #include "sysgc/Plan/Plan.h"
+#include "sysgc/Plan/EhFrame.h"
 #include "llvm/ADT/STLExtras.h"
 
 using namespace sysgc;
@@ -10,6 +11,7 @@ SectionKinds SectionKinds::of(const SectionGraph &G, const ArchInfo &Arch) {
   SectionKinds K;
   K.Table.assign(N, nullptr);
   K.BackRefCode.resize(N);
+  K.EhFrame.resize(N);
   K.Normal.assign(N, 0);
   for (NodeId I = 0; I < N; ++I) {
     if (!G.isAllocNode(I))
@@ -18,6 +20,8 @@ SectionKinds SectionKinds::of(const SectionGraph &G, const ArchInfo &Arch) {
     K.Table[I] = Arch.findTable(Name);
     if (llvm::is_contained(Arch.BackRefCode, Name))
       K.BackRefCode.set(I);
+    if (isEhFrameName(Name))
+      K.EhFrame.set(I);
     std::string New = normalizedSectionName(Name);
     for (uint8_t J = 0; J < std::size(NormalNames); ++J)
       if (New == NormalNames[J])

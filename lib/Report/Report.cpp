@@ -79,6 +79,9 @@ void sysgc::writeJsonReport(const ReportData &D, raw_ostream &RawOS) {
           }
         J.attribute("entries", int64_t(Total));
         J.attribute("retargeted", int64_t(Retargeted));
+        J.attribute("collected",
+                    llvm::is_contained(D.Verify.CollectedDispatch,
+                                       size_t(&S - P.Dispatch.data())));
       });
   });
 

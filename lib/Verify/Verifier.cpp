@@ -90,6 +90,51 @@ Expected<ArrayRef<uint8_t>> bytesAt(const ElfObject &O, uint64_t Addr,
   return makeError("{0}: no section holds [{1:x}, +{2})", O.Name, Addr, Size);
 }
 
+// The pointer-sized slots of a data table at [Addr, Addr + Bytes.size()):
+// read from the file, then, for a position-independent output, overlaid
+// with the addends of the RELATIVE dynamic relocations that fill them at
+// load time (the file holds 0 there: lld's -z rel / --no-apply-dynamic-relocs
+// or a PIE's .data.rel.ro).
+std::vector<uint64_t> tableSlots(const ElfObject &O, const ArchInfo &Arch,
+                                 uint64_t Addr, ArrayRef<uint8_t> Bytes) {
+  unsigned PS = O.Is64 ? 8 : 4;
+  std::vector<uint64_t> Slots;
+  for (uint64_t Off = 0; Off + PS <= Bytes.size(); Off += PS) {
+    const uint8_t *P = Bytes.data() + Off;
+    Slots.push_back(PS == 8 ? (O.IsLittleEndian ? support::endian::read64le(P)
+                                                : support::endian::read64be(P))
+                            : (O.IsLittleEndian ? support::endian::read32le(P)
+                                                : support::endian::read32be(P)));
+  }
+  if (!Arch.RelativeReloc)
+    return Slots;
+  for (const ElfSection &S : O.Sections) {
+    // Only RELA carries the value; a REL RELATIVE keeps it in place.
+    if (S.Type != ELF::SHT_RELA || !(S.Flags & ELF::SHF_ALLOC))
+      continue;
+    size_t EntSize = O.Is64 ? 24 : 12;
+    for (uint64_t E = 0; E + EntSize <= S.Contents.size(); E += EntSize) {
+      const uint8_t *P = S.Contents.data() + E;
+      auto Word = [&](unsigned I) -> uint64_t {
+        const uint8_t *W = P + I * (O.Is64 ? 8 : 4);
+        if (O.Is64)
+          return O.IsLittleEndian ? support::endian::read64le(W)
+                                  : support::endian::read64be(W);
+        return O.IsLittleEndian ? support::endian::read32le(W)
+                                : support::endian::read32be(W);
+      };
+      uint64_t ROff = Word(0), Info = Word(1);
+      uint32_t Type = O.Is64 ? uint32_t(Info) : uint8_t(Info);
+      if (Type != Arch.RelativeReloc || ROff < Addr ||
+          ROff + PS > Addr + Bytes.size() || (ROff - Addr) % PS)
+        continue;
+      uint64_t Addend = Word(2);
+      Slots[(ROff - Addr) / PS] = O.Is64 ? Addend : uint32_t(Addend);
+    }
+  }
+  return Slots;
+}
+
 // Direct branch targets leaving [Begin, Begin + Bytes.size()).
 Expected<std::vector<uint64_t>> branchTargets(const ElfObject &O,
                                               ArrayRef<uint8_t> Bytes,
@@ -279,7 +324,7 @@ Expected<VerifyResult> sysgc::verifyOutput(const ElfObject &Out,
   std::vector<StringRef> Wanted;
   for (const DispatchSite &Site : Plan.Dispatch) {
     Wanted.push_back(Site.Symbol);
-    Wanted.push_back(Arch.findAbi(Site.Abi)->NiEntry);
+    Wanted.push_back(Site.NiSymbol);
   }
   for (const DispatchEdge &E : Plan.DispatchEdges)
     Wanted.push_back(E.Entry);
@@ -290,12 +335,20 @@ Expected<VerifyResult> sysgc::verifyOutput(const ElfObject &Out,
 
   for (size_t SiteIdx = 0; SiteIdx < Plan.Dispatch.size(); ++SiteIdx) {
     const DispatchSite &Site = Plan.Dispatch[SiteIdx];
-    const AbiInfo &Abi = *Arch.findAbi(Site.Abi);
     const ElfSymbol *D = Syms.get(Site.Symbol);
+    if (!D && Plan.Mode == GcMode::Collect) {
+      // lld collected it: nothing in the output can read it, so no slot of
+      // it can dispatch anything. Retain mode collects nothing: there a
+      // missing dispatch is a broken link.
+      R.CollectedDispatch.push_back(SiteIdx);
+      R.Notes.push_back(("dispatch " + Site.Symbol +
+                         " was collected by the linker (nothing references it)"));
+      continue;
+    }
     if (!D)
       return makeError("{0}: dispatch {1} is missing from the output",
                        Out.Name, Site.Symbol);
-    const ElfSymbol *Ni = Syms.get(Abi.NiEntry);
+    const ElfSymbol *Ni = Syms.get(Site.NiSymbol);
     uint64_t Size = Site.End - Site.Begin;
     auto BytesOrErr = bytesAt(Out, D->Value, Size);
     if (!BytesOrErr)
@@ -309,7 +362,7 @@ Expected<VerifyResult> sysgc::verifyOutput(const ElfObject &Out,
         continue;
       if (E.Retarget && !Ni)
         return makeError("{0}: {1} is missing from the output", Out.Name,
-                         Abi.NiEntry);
+                         Site.NiSymbol);
       const ElfSymbol *Entry = Syms.get(E.Entry);
       if (E.Retarget) {
         if (Entry && Entry->Value != Ni->Value)
@@ -329,14 +382,9 @@ Expected<VerifyResult> sysgc::verifyOutput(const ElfObject &Out,
     if (Site.IsTable) {
       // Every slot: its allowed entry, or sys_ni_syscall, never the entry
       // of a syscall the allowlist does not name.
-      unsigned PS = Out.Is64 ? 8 : 4;
-      for (uint64_t Off = 0; Off + PS <= BytesOrErr->size(); Off += PS) {
-        const uint8_t *P = BytesOrErr->data() + Off;
-        uint64_t V = PS == 8 ? (Out.IsLittleEndian ? support::endian::read64le(P)
-                                                   : support::endian::read64be(P))
-                             : (Out.IsLittleEndian ? support::endian::read32le(P)
-                                                   : support::endian::read32be(P));
-        uint32_t Slot = Off / PS;
+      std::vector<uint64_t> Slots = tableSlots(Out, Arch, D->Value, *BytesOrErr);
+      for (uint32_t Slot = 0; Slot < Slots.size(); ++Slot) {
+        uint64_t V = Slots[Slot];
         ++R.SlotsChecked;
         auto It = BySlot.find(Slot);
         if (It == BySlot.end()) {
@@ -351,7 +399,7 @@ Expected<VerifyResult> sysgc::verifyOutput(const ElfObject &Out,
         if (V != Want)
           return makeError("{0}: {1}[{2}] holds {3}, expected {4}", Out.Name,
                            Site.Symbol, Slot, Syms.namesAt(V),
-                           E.Retarget ? Abi.NiEntry.str() : E.Entry);
+                           E.Retarget ? Site.NiSymbol : E.Entry);
       }
     }
     if (!Site.IsTable) {

@@ -184,6 +184,11 @@ static int cmdCheckAllowlist(const std::vector<std::string> &Args) {
     return fail(toString(L.takeError()));
   for (const std::string &W : L->Warnings)
     errs() << W << "\n";
+  std::vector<std::string> Abis;
+  for (const AbiInfo &Abi : A->Abis)
+    Abis.push_back(Abi.Name.str());
+  for (const std::string &W : L->bootCriticalWarnings(Path, *A, Abis))
+    errs() << W << "\n";
   for (const AbiInfo &Abi : A->Abis) {
     outs() << Abi.Name << ":";
     for (uint32_t Nr : L->allowed(Abi.Name))

@@ -40,13 +40,19 @@ public:
   const std::set<uint32_t> &allowed(llvm::StringRef Abi) const;
 
   /// Diagnostics that did not stop parsing (unknown or duplicate names
-  /// under AllowUnknown; syscalls no userspace boots without, by name), as
-  /// "file[:line]: warning: ..." lines.
+  /// under AllowUnknown), as "file:line: warning: ..." lines.
   std::vector<std::string> Warnings;
 
+  /// "file: warning: ..." for each group of syscalls no userspace boots
+  /// without (a read, a write, execve, ...) that one of Abis lacks entirely,
+  /// once per ABI and group. Only the ABIs a link dispatches are worth
+  /// asking about; an ABI with nothing allowed is switched off on purpose,
+  /// unless no ABI of Abis has anything (then the first is checked).
+  std::vector<std::string>
+  bootCriticalWarnings(llvm::StringRef FileName, const ArchInfo &Arch,
+                       llvm::ArrayRef<std::string> Abis) const;
+
 private:
-  static void warnBootCritical(Allowlist &L, llvm::StringRef FileName,
-                               const ArchInfo &Arch);
   std::map<std::string, std::set<uint32_t>> ByAbi;
 };
 

@@ -99,6 +99,10 @@ public:
   /// fills the gaps inside a coalesced code section alike. Unset: sysgc
   /// does not coalesce for this architecture.
   std::optional<std::array<uint8_t, 4>> TrapFill;
+  /// The dynamic relocation a position-independent output (arm64's
+  /// vmlinux, a PIE) uses for a pointer in a data table: the slot holds 0
+  /// in the file and the value is this relocation's addend.
+  uint32_t RelativeReloc = 0;
   const AbiInfo *findAbi(llvm::StringRef NameOrAlias) const;
   const TableLayout *findTable(llvm::StringRef Section) const;
 

@@ -21,35 +21,23 @@
 
 namespace sysgc {
 
-/// sysgc's own options (--sysgc-*, or SYSGC_* in the environment).
-struct SysgcOptions {
-  std::optional<std::string> Allow;       // --sysgc-allow=FILE
-  bool AllowUnknown = false;              // --sysgc-allow-unknown
-  std::optional<std::string> Report;      // --sysgc-report=FILE
-  std::vector<std::string> Dispatch;      // --sysgc-dispatch=[ABI:]SYMBOL
-  std::optional<std::string> EntryRegex;  // --sysgc-entry-regex=REGEX
-  bool KeepTemps = false;                 // --sysgc-keep-temps
-  bool Quiet = false;                     // --sysgc-quiet
-  bool ReportTimings = true;              // --sysgc-report-timings=no
-  /// --sysgc-normalize-sections=auto|yes|no: rename .text.foo to .text (and
-  /// .data.*, .bss.*) as the kernel's DCE linker-script macros would match
-  /// them, so that a script without those macros places function sections
-  /// where it places .text. auto: when the link has no --gc-sections.
-  std::string Normalize = "auto";
-  /// --sysgc-coalesce=yes|no: where lld collects nothing (no --gc-sections),
-  /// join the runs of adjacent same-named sections of a rewritten object
-  /// into one section each, laid out as lld would place them.
-  bool Coalesce = true;
-  /// --sysgc-unknown-tables=error|warn
-  bool UnknownTablesAreErrors = true;
-  /// --sysgc-allow-inlined-dispatch
-  bool AllowInlinedDispatch = false;
-  /// --sysgc-cache=DIR|off: rewritten objects, by content (default: a
-  /// .sysgc-cache folder next to the output).
-  std::string CacheDir;
-  /// --sysgc-record=FILE: append every transformed link's command line.
-  std::optional<std::string> Record;
+/// The value types of the option kinds SysgcOptions.def uses.
+namespace optkind {
+struct Path { using Type = std::optional<std::string>; };
+struct Text { using Type = std::string; };
+struct List { using Type = std::vector<std::string>; };
+struct Flag { using Type = bool; };
+struct Choice { using Type = std::string; };
+} // namespace optkind
 
+/// sysgc's own options (--sysgc-*, or SYSGC_* in the environment): one
+/// field per line of SysgcOptions.def, which says what each means.
+struct SysgcOptions {
+#define SYSGC_OPTION(FIELD, NAME, ENV, KIND, DEFAULT, META, HELP)              \
+  optkind::KIND::Type FIELD = DEFAULT;
+#include "sysgc/Link/SysgcOptions.def"
+
+  /// Does this link ask for a transformation (else it is lld's alone)?
   bool transformRequested() const {
     return Allow.has_value() || Normalize == "yes";
   }
@@ -93,7 +81,7 @@ llvm::Error parseLinkCommand(llvm::ArrayRef<const char *> Argv,
 std::optional<std::string> processEnv(llvm::StringRef Name);
 
 /// Help text for the --sysgc-* options.
-llvm::StringRef sysgcOptionsHelp();
+std::string sysgcOptionsHelp();
 
 } // namespace sysgc
 

@@ -49,6 +49,9 @@ struct PlanOptions {
   /// A switch dispatcher lacking the case a table slot names (inlined, as
   /// under ThinLTO) is a warning instead of an error.
   bool AllowInlinedDispatch = false;
+  /// A dispatch that references no syscall entry is a warning, not an
+  /// error (nothing is removed).
+  bool AcceptNoEntries = false;
 };
 
 struct DispatchSite {
@@ -58,6 +61,9 @@ struct DispatchSite {
   /// A data table (slot = offset / pointer size) or code (a switch).
   bool IsTable = false;
   uint64_t Begin = 0, End = 0; // the symbol's range in its section
+  /// The not-implemented stub its disabled slots go to, named as this
+  /// link names its entries (__x64_sys_ni_syscall, or sys_ni_syscall).
+  std::string NiSymbol;
 };
 
 /// One dispatch relocation and what becomes of it.
@@ -179,6 +185,8 @@ struct SectionKinds {
   std::vector<const TableLayout *> Table;
   /// Code that back-reference tables point into (Arch.BackRefCode).
   llvm::BitVector BackRefCode;
+  /// .eh_frame: its FDEs follow their functions, as in lld.
+  llvm::BitVector EhFrame;
   /// normalizedSectionName, per node: 0 keeps its name, else 1 + index in
   /// NormalNames.
   std::vector<uint8_t> Normal;
@@ -188,16 +196,20 @@ struct SectionKinds {
   static SectionKinds of(const SectionGraph &G, const ArchInfo &Arch);
 };
 
-/// Find the dispatch sites of Arch in G, or an empty list if this link has
-/// none (not a kernel link).
-/// A syscall entry point (a global "__x64_sys_*" function) this link
-/// defines, if any: a link that has them is a kernel, dispatch or not.
-std::optional<std::string> findSyscallEntry(const SectionGraph &G,
-                                            const ArchInfo &Arch);
-std::vector<DispatchSite> findDispatch(const SectionGraph &G,
-                                       const ArchInfo &Arch,
-                                       const PlanOptions &Opts,
-                                       std::vector<std::string> &Warnings);
+/// A syscall entry (a global function named as the ABI's prefix or
+/// EntryRegex names entries: "__x64_sys_read") this link defines, if any:
+/// a link that has them is a kernel, whether sysgc finds its dispatch or
+/// not.
+std::optional<std::string>
+findSyscallEntry(const SectionGraph &G, const ArchInfo &Arch,
+                 const std::optional<std::string> &EntryRegex = std::nullopt);
+
+/// The dispatch sites of this link: the symbols --sysgc-dispatch names (one
+/// that no input defines is an error), else every dispatch symbol Arch knows
+/// that the link defines. Empty: this link has no dispatch (not a kernel).
+llvm::Expected<std::vector<DispatchSite>>
+findDispatch(const SectionGraph &G, const ArchInfo &Arch,
+             const PlanOptions &Opts, std::vector<std::string> &Warnings);
 
 /// Decide every dispatch relocation against the allowlist.
 llvm::Error planDispatch(const SectionGraph &G, const Allowlist &Allow,
@@ -231,15 +243,23 @@ void planNormalize(const SectionGraph &G, const SectionKinds &K,
 /// "referenced by f (file:(sec)) <- g (...)": the chain that keeps N alive.
 std::string whyLive(const SectionGraph &G, const LinkPlan &Plan, NodeId N);
 
-/// All of the above, plus the per-syscall status.
+/// All of the above over the dispatch sites findDispatch found (non-empty),
+/// plus the per-syscall status.
+llvm::Expected<LinkPlan> planLink(const SectionGraph &G, const ArchInfo &Arch,
+                                  const Allowlist &Allow,
+                                  const PlanOptions &Opts,
+                                  std::vector<DispatchSite> Sites);
+/// The same, finding the dispatch first (an error if there is none).
 llvm::Expected<LinkPlan> planLink(const SectionGraph &G, const ArchInfo &Arch,
                                   const Allowlist &Allow,
                                   const PlanOptions &Opts);
 
 /// The last step of planLink: every syscall's status, and the reasons
-/// removed entries stayed (Kept chains), from Plan's liveness on G.
+/// removed entries stayed (Kept chains), from Plan's liveness on G. Entries
+/// are named as EntryRegex says (default: the ABI's prefix).
 void planStatuses(const SectionGraph &G, const Allowlist &Allow,
-                  LinkPlan &Plan);
+                  LinkPlan &Plan,
+                  const std::optional<std::string> &EntryRegex = std::nullopt);
 
 llvm::StringRef toString(SyscallState S);
 
