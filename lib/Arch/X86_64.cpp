@@ -3,7 +3,8 @@
 // Linux 6.9+ on x86-64 dispatches through x64_sys_call() (a compare tree of
 // tail jumps, R_X86_64_PLT32 to __x64_sys_*) and keeps sys_call_table[]
 // (R_X86_64_64) for tracing; ia32_sys_call/x32_sys_call serve the other ABIs.
-// The table layouts are those of arch/x86 in 6.12 (see DESIGN.md).
+// The table layouts are those of arch/x86 in 6.12 (asm/extable.h, orc_types.h,
+// jump_label.h, alternative.h, bug.h, static_call_types.h).
 //
 //===----------------------------------------------------------------------===//
 #include "SyscallTables.h"

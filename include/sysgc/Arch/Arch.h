@@ -120,8 +120,6 @@ public:
               uint64_t End) const {
     return std::nullopt;
   }
-  /// Relocation types that only hold a constant or a size (no reference).
-  virtual bool isNoneReloc(uint32_t Type) const { return Type == 0; }
   /// The bytes a relocation of this type patches when it sits in a table
   /// entry, or nullopt for a type sysgc does not expect there (its tables
   /// hold absolute and PC-relative addresses only: anything else is refused
