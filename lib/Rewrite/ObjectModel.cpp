@@ -2,16 +2,20 @@
 //
 // What every edit shares: the output sections made from the input's, the
 // string tables (grown only when a name is new), relocations copied once
-// when an edit changes them, and the two ways an edit adds to a section
-// list: a link-order piece, and the relocation sections that follow bytes
-// moved into pieces.
+// when an edit changes them, the two ways an edit adds to a section list (a
+// link-order piece, and the relocation sections that follow bytes moved
+// into pieces), and a changed addend, which a REL object keeps in the bytes.
 //
 //===----------------------------------------------------------------------===//
 #include "ObjectModel.h"
+#include "sysgc/Arch/Arch.h"
 #include "sysgc/Support/Error.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/BinaryFormat/ELF.h"
+#include "llvm/Support/Endian.h"
+#include "llvm/Support/MathExtras.h"
+#include "llvm/Support/FormatVariadic.h"
 #include <cstring>
 
 using namespace sysgc;
@@ -232,4 +236,63 @@ uint32_t ObjectModel::addPiece(uint32_t Sec, uint32_t Owner) {
   X.Link = Owner;
   Secs.push_back(std::move(X));
   return Secs.size() - 1;
+}
+
+MutableArrayRef<uint8_t> ObjectModel::editableBytes(uint32_t Sec) {
+  std::vector<uint8_t> *&Own = OwnedBytes[Sec];
+  ArrayRef<uint8_t> Now = Secs[Sec].Data;
+  // A later edit may have given the section other bytes since.
+  if (!Own || Own->data() != Now.data() || Own->size() != Now.size()) {
+    Own = &ownBytes();
+    Own->assign(Now.begin(), Now.end());
+    Secs[Sec].Data = *Own;
+  }
+  return *Own;
+}
+
+Error ObjectModel::setAddend(ElfReloc &R, int64_t Addend, uint32_t Sec,
+                             uint64_t Off) {
+  if (O.IsRela) {
+    R.Addend = Addend;
+    return Error::success();
+  }
+  const ArchInfo *Arch = getArch(O.Machine);
+  std::optional<unsigned> Size =
+      Arch ? Arch->tableRelocSize(R.Type) : std::nullopt;
+  std::string Type = Arch ? Arch->relocName(R.Type) : std::to_string(R.Type);
+  auto Where = [&] {
+    return formatv("{0}+{1:x}", Sec < O.Sections.size() ? O.describe(Sec)
+                                                         : O.Name + ":(piece)",
+                   Off)
+        .str();
+  };
+  if (!Size || (*Size != 4 && *Size != 8))
+    return makeError("{0}: relocation {1} in a REL object: its addend lives "
+                     "in the section's bytes, and sysgc does not know how "
+                     "this type stores it",
+                     Where(), Type);
+  MutableArrayRef<uint8_t> Bytes = editableBytes(Sec);
+  if (Off + *Size > Bytes.size())
+    return makeError("{0}: relocation {1} patches past the section's end",
+                     Where(), Type);
+  endianness E = O.IsLittleEndian ? endianness::little : endianness::big;
+  uint8_t *P = Bytes.data() + Off;
+  int64_t Old = *Size == 4 ? SignExtend64<32>(support::endian::read32(P, E))
+                           : int64_t(support::endian::read64(P, E));
+  if (Old != R.Addend)
+    return makeError("{0}: relocation {1}: the section holds the implicit "
+                     "addend {2}, the relocation was read with {3} (REL "
+                     "addends must be read from the section's bytes)",
+                     Where(), Type, Old, R.Addend);
+  if (*Size == 4) {
+    if (!isInt<32>(Addend) && !isUInt<32>(Addend))
+      return makeError("{0}: relocation {1}: addend {2} does not fit its "
+                       "32-bit field",
+                       Where(), Type, Addend);
+    support::endian::write32(P, uint32_t(Addend), E);
+  } else {
+    support::endian::write64(P, uint64_t(Addend), E);
+  }
+  R.Addend = Addend;
+  return Error::success();
 }

@@ -13,6 +13,7 @@
 #include "sysgc/Object/ElfObject.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/BitVector.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Error.h"
@@ -101,11 +102,21 @@ public:
   llvm::Error
   moveRelocs(uint32_t Sec, llvm::ArrayRef<uint32_t> NewSecs,
              llvm::function_ref<std::pair<uint32_t, uint64_t>(uint64_t)> Dest);
+  /// Give relocation R a new addend. R patches the bytes of output section
+  /// Sec at Off: a REL object keeps its addends there (lld's implicit
+  /// addends), so they are rewritten too. They must hold R's old addend
+  /// (the reader resolved it), in a field of a size the architecture knows
+  /// (ArchInfo::tableRelocSize: the whole field is the addend).
+  llvm::Error setAddend(ElfReloc &R, int64_t Addend, uint32_t Sec,
+                        uint64_t Off);
 
   // --- Sections --------------------------------------------------------------
   /// Append an empty SHF_LINK_ORDER piece of section Sec, linked to Owner.
   /// A piece of an excluded owner is excluded with it.
   uint32_t addPiece(uint32_t Sec, uint32_t Owner);
+  /// The bytes of output section Sec, copied once so that an edit can
+  /// change them in place (the moves that follow read them from there).
+  llvm::MutableArrayRef<uint8_t> editableBytes(uint32_t Sec);
   /// Byte storage that lives as long as the model (never moves).
   std::vector<uint8_t> &ownBytes() { return ByteStore.emplace_back(); }
   /// Relocation storage that lives as long as the model (never moves).
@@ -121,6 +132,8 @@ private:
   std::deque<std::string> NewNames;
   std::deque<std::vector<uint8_t>> ByteStore;
   std::deque<std::vector<ElfReloc>> RelocStore;
+  /// editableBytes' copies, by output section.
+  llvm::DenseMap<uint32_t, std::vector<uint8_t> *> OwnedBytes;
   /// (first relocation, input section), sorted: relocTarget's index.
   std::vector<std::pair<uint32_t, uint32_t>> RelocRanges;
 };

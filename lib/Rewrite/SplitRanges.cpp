@@ -4,7 +4,8 @@
 // functions in one section, which keeps them all alive. Each owner's
 // snippets move into a SHF_LINK_ORDER piece of their own, the bytes left
 // are compacted, and the references into the section are pointed at the
-// pieces through new hidden symbols (appended: no symbol index changes).
+// pieces through new hidden symbols (appended: no symbol index changes),
+// their addends rewritten (in a REL object, in the bytes they patch).
 //
 //===----------------------------------------------------------------------===//
 #include "Edits.h"
@@ -22,6 +23,10 @@ Error sysgc::rewrite::splitRanges(ObjectModel &M, const RangeSplit &RS) {
   const ElfObject &O = M.O;
   const ElfSection &S = O.Sections[RS.Sec];
   uint32_t NR = RS.Ranges.size();
+  // The bytes as the edits before left them.
+  ArrayRef<uint8_t> In = M.Secs[RS.Sec].Data;
+  if (In.size() != S.Size || S.Type == ELF::SHT_NOBITS)
+    return makeError("{0}: cannot cut snippets out of it", O.describe(RS.Sec));
   for (uint32_t I = 0; I < NR; ++I)
     if (RS.Ranges[I].first >= RS.Ranges[I].second ||
         RS.Ranges[I].second > S.Size ||
@@ -41,7 +46,7 @@ Error sysgc::rewrite::splitRanges(ObjectModel &M, const RangeSplit &RS) {
                          O.describe(RS.Sec), R);
       PieceOfRange[R] = Index;
       NewStart[R] = Piece.size();
-      auto Bytes = S.Contents.slice(RS.Ranges[R].first,
+      auto Bytes = In.slice(RS.Ranges[R].first,
                                     RS.Ranges[R].second - RS.Ranges[R].first);
       Piece.insert(Piece.end(), Bytes.begin(), Bytes.end());
     }
@@ -74,11 +79,10 @@ Error sysgc::rewrite::splitRanges(ObjectModel &M, const RangeSplit &RS) {
     for (uint32_t I = 0; I < NR; ++I) {
       if (PieceOfRange[I] == ~0u)
         continue;
-      Rest.insert(Rest.end(), S.Contents.begin() + Pos,
-                  S.Contents.begin() + RS.Ranges[I].first);
+      Rest.insert(Rest.end(), In.begin() + Pos, In.begin() + RS.Ranges[I].first);
       Pos = RS.Ranges[I].second;
     }
-    Rest.insert(Rest.end(), S.Contents.begin() + Pos, S.Contents.end());
+    Rest.insert(Rest.end(), In.begin() + Pos, In.end());
     M.Secs[RS.Sec].Data = Rest;
     M.Secs[RS.Sec].Size = Rest.size();
   }
@@ -97,8 +101,16 @@ Error sysgc::rewrite::splitRanges(ObjectModel &M, const RangeSplit &RS) {
                        O.Name, Reloc, S.Name);
     uint64_t X = Sym.Value + R.Addend + Bias;
     auto [To, Off] = Dest(X);
+    // Where the relocation patches (a REL object's addend is there): its
+    // own place, unless it sits in the section being cut up.
+    auto [PlaceSec, PlaceOff] = Target == RS.Sec
+                                    ? Dest(R.Offset)
+                                    : std::pair<uint32_t, uint64_t>(
+                                          Target, R.Offset);
     if (To == RS.Sec) {
-      R.Addend = int64_t(Off) - int64_t(Sym.Value) - Bias;
+      if (Error Err = M.setAddend(R, int64_t(Off) - int64_t(Sym.Value) - Bias,
+                                  PlaceSec, PlaceOff))
+        return Err;
       continue;
     }
     if (!Hidden[To]) {
@@ -115,7 +127,8 @@ Error sysgc::rewrite::splitRanges(ObjectModel &M, const RangeSplit &RS) {
       M.Syms.push_back(H);
     }
     R.Symbol = Hidden[To];
-    R.Addend = int64_t(Off) - Bias;
+    if (Error Err = M.setAddend(R, int64_t(Off) - Bias, PlaceSec, PlaceOff))
+      return Err;
   }
 
   if (Error Err = M.moveRelocs(RS.Sec, PieceIndex, Dest))

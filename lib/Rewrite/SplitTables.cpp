@@ -4,7 +4,8 @@
 // it has an entry for alive. Cut into SHF_LINK_ORDER pieces, one per owner
 // function, each entry lives exactly as long as its owner does in lld. The
 // entries that stay (the remainder) keep the original section; relocations
-// and symbols inside the table follow their entry.
+// and symbols inside the table follow their entry (and a REL object's
+// implicit addends with the entry's bytes).
 //
 //===----------------------------------------------------------------------===//
 #include "Edits.h"
@@ -23,6 +24,12 @@ Error sysgc::rewrite::splitTable(ObjectModel &M, const TableSplit &T) {
     return makeError("{0}: cannot split into {1}-byte entries",
                      O.describe(T.Sec), ES);
   uint32_t N = S.Size / ES;
+  // The bytes as the edits before left them (a REL object's implicit
+  // addends may have been rewritten), which move with their entries.
+  ArrayRef<uint8_t> In = M.Secs[T.Sec].Data;
+  if (In.size() != S.Size)
+    return makeError("{0}: changed size before it was split",
+                     O.describe(T.Sec));
   // Where each entry goes: (output section, entry position there).
   std::vector<std::pair<uint32_t, uint32_t>> Dest(N, {~0u, 0});
   // Every entry lands once, so all of them fit in one block of the
@@ -38,7 +45,7 @@ Error sysgc::rewrite::splitTable(ObjectModel &M, const TableSplit &T) {
         return makeError("{0}: entry {1} placed twice or out of range",
                          O.describe(T.Sec), En);
       Dest[En] = {Sec, I};
-      auto Bytes = S.Contents.slice(uint64_t(En) * ES, ES);
+      auto Bytes = In.slice(uint64_t(En) * ES, ES);
       Block.insert(Block.end(), Bytes.begin(), Bytes.end());
     }
     M.Secs[Sec].Data = ArrayRef<uint8_t>(Block).slice(Start);

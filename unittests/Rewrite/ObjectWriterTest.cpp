@@ -2,6 +2,7 @@
 #include "sysgc/Rewrite/ObjectWriter.h"
 #include "../Support/TestObjects.h"
 #include "llvm/BinaryFormat/ELF.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "gtest/gtest.h"
 #include <map>
 
@@ -490,4 +491,212 @@ TEST(ObjectWriter, ASectionThatMayComeBetweenEndsTheRun) {
   for (const ElfSection &S : R.Obj->Sections)
     Kept += S.Name == ".text" && !(S.Flags & ELF::SHF_EXCLUDE);
   EXPECT_EQ(Kept, 3u); // a | b | c+d
+}
+
+// 32-bit arm keeps relocation addends in the section bytes (SHT_REL): an
+// __ex_table of two 8-byte absolute pairs, b's entry first, each word's
+// addend (4 or 0) in the table itself.
+const char *const ArmRelYaml = R"(
+--- !ELF
+FileHeader: { Class: ELFCLASS32, Data: ELFDATA2LSB, Type: ET_REL, Machine: EM_ARM }
+Sections:
+  - { Name: .text.a, Type: SHT_PROGBITS, Flags: [ SHF_ALLOC, SHF_EXECINSTR ], AddressAlign: 4, Content: "0000A0E10000A0E1" }
+  - { Name: .text.b, Type: SHT_PROGBITS, Flags: [ SHF_ALLOC, SHF_EXECINSTR ], AddressAlign: 4, Content: "0000A0E10000A0E1" }
+  - { Name: __ex_table, Type: SHT_PROGBITS, Flags: [ SHF_ALLOC ], AddressAlign: 4, Content: "04000000000000000000000004000000" }
+  - Name: .rel__ex_table
+    Type: SHT_REL
+    Info: __ex_table
+    Relocations:
+      - { Offset: 0, Symbol: .text.b, Type: R_ARM_ABS32 }
+      - { Offset: 4, Symbol: .text.b, Type: R_ARM_ABS32 }
+      - { Offset: 8, Symbol: .text.a, Type: R_ARM_ABS32 }
+      - { Offset: 12, Symbol: .text.a, Type: R_ARM_ABS32 }
+Symbols:
+  - { Name: .text.a, Type: STT_SECTION, Section: .text.a }
+  - { Name: .text.b, Type: STT_SECTION, Section: .text.b }
+  - { Name: a, Type: STT_FUNC, Section: .text.a, Binding: STB_GLOBAL, Size: 8 }
+  - { Name: b, Type: STT_FUNC, Section: .text.b, Binding: STB_GLOBAL, Size: 8 }
+)";
+
+namespace {
+std::string hex(ArrayRef<uint8_t> B) {
+  std::string S;
+  for (uint8_t C : B)
+    S += formatv("{0:x-2}", C).str();
+  return S;
+}
+
+uint32_t sectionIndex(const ElfObject &O, StringRef Name) {
+  for (uint32_t I = 0; I < O.Sections.size(); ++I)
+    if (O.Sections[I].Name == Name)
+      return I;
+  return 0;
+}
+} // namespace
+
+// Each entry's bytes, implicit addends included, move with the entry into
+// its owner's piece; the relocations follow as SHT_REL entries, rebased.
+TEST(ObjectWriter, RelTableEntriesCarryTheirImplicitAddends) {
+  TestInputs In;
+  In.add(ArmRelYaml, "arm.o");
+  ElfObject &O = *In.Set.Objects[0].Elf;
+  ASSERT_FALSE(bool(O.loadRelocs()));
+  ASSERT_FALSE(O.IsRela);
+  uint32_t A = sectionIndex(O, ".text.a"), B = sectionIndex(O, ".text.b"),
+           Ex = sectionIndex(O, "__ex_table");
+  TableSplit S{0, Ex, 8, {{A, {1}}, {B, {0}}}, {}};
+  ObjectEdits E;
+  E.Splits = {&S};
+  E.Exclude = {B};
+  // A REL retarget: the symbol changes, the addend stays in the bytes.
+  E.Retargets = {{0, "b_replacement"}};
+  Rewritten R = rewrite(O, E);
+  ASSERT_FALSE(R.Obj->Is64);
+  ASSERT_FALSE(bool(R.Obj->loadRelocs())) << "the pieces' SHT_REL sections";
+  EXPECT_FALSE(R.Obj->IsRela);
+  auto Pieces = R.all("__ex_table");
+  ASSERT_EQ(Pieces.size(), 3u);
+  EXPECT_EQ(Pieces[0]->Size, 0u);
+  EXPECT_EQ(Pieces[1]->Link, A);
+  EXPECT_EQ(hex(Pieces[1]->Contents), "0000000004000000");
+  EXPECT_EQ(Pieces[2]->Link, B);
+  EXPECT_EQ(hex(Pieces[2]->Contents), "0400000000000000");
+  EXPECT_TRUE(Pieces[2]->Flags & ELF::SHF_EXCLUDE);
+  std::vector<std::string> Syms;
+  for (const ElfSection *P : {Pieces[1], Pieces[2]}) {
+    uint32_t I = P - R.Obj->Sections.data();
+    const ElfSection &Rel = R.Obj->Sections[P->RelocSection];
+    EXPECT_EQ(Rel.Type, ELF::SHT_REL);
+    EXPECT_EQ(Rel.EntSize, 8u);
+    EXPECT_EQ(Rel.Size, 16u);
+    EXPECT_EQ(Rel.Link, R.Obj->SymtabIndex);
+    auto Rs = R.Obj->relocsOf(I);
+    ASSERT_EQ(Rs.size(), 2u);
+    EXPECT_EQ(Rs[0].Offset, 0u);
+    EXPECT_EQ(Rs[1].Offset, 4u);
+    for (const ElfReloc &Rl : Rs) {
+      EXPECT_EQ(Rl.Type, uint32_t(ELF::R_ARM_ABS32));
+      Syms.push_back(R.Obj->Symbols[Rl.Symbol].Name.str());
+    }
+  }
+  EXPECT_EQ(Syms, (std::vector<std::string>{".text.a", ".text.a",
+                                            "b_replacement", ".text.b"}));
+}
+
+// Joining sections of a REL object: the bytes (addends in them) are laid
+// out as lld would, the relocations move by their part's offset.
+TEST(ObjectWriter, RelObjectsCoalesce) {
+  TestInputs In;
+  In.add(R"(
+--- !ELF
+FileHeader: { Class: ELFCLASS32, Data: ELFDATA2LSB, Type: ET_REL, Machine: EM_ARM }
+Sections:
+  - { Name: .text.a, Type: SHT_PROGBITS, Flags: [ SHF_ALLOC, SHF_EXECINSTR ], AddressAlign: 8, Content: "1EFF2FE1" }
+  - { Name: .text.b, Type: SHT_PROGBITS, Flags: [ SHF_ALLOC, SHF_EXECINSTR ], AddressAlign: 8, Content: "0000A0E10C000000" }
+  - Name: .rel.text.b
+    Type: SHT_REL
+    Info: .text.b
+    Relocations:
+      - { Offset: 4, Symbol: a, Type: R_ARM_ABS32 }
+Symbols:
+  - { Name: a, Type: STT_FUNC, Section: .text.a, Binding: STB_GLOBAL, Size: 4 }
+  - { Name: b, Type: STT_FUNC, Section: .text.b, Binding: STB_GLOBAL, Size: 8 }
+)",
+         "arm.o");
+  ElfObject &O = *In.Set.Objects[0].Elf;
+  ASSERT_FALSE(bool(O.loadRelocs()));
+  ObjectEdits E;
+  E.Renames = {{sectionIndex(O, ".text.a"), ".text"},
+               {sectionIndex(O, ".text.b"), ".text"}};
+  SectionPlacement P;
+  E.Placement = &P;
+  E.CodeFill = {0xf0, 0x00, 0xf0, 0xe7}; // arm's trap, little-endian
+  Rewritten R = rewrite(O, E);
+  auto Texts = R.all(".text");
+  ASSERT_EQ(Texts.size(), 1u);
+  EXPECT_EQ(hex(Texts[0]->Contents), "1eff2fe1f000f0e70000a0e10c000000");
+  ASSERT_FALSE(bool(R.Obj->loadRelocs()));
+  auto Rs = R.Obj->relocsOf(Texts[0] - R.Obj->Sections.data());
+  ASSERT_EQ(Rs.size(), 1u);
+  EXPECT_EQ(Rs[0].Offset, 12u);
+  EXPECT_EQ(R.Obj->Sections[Texts[0]->RelocSection].Type, ELF::SHT_REL);
+  EXPECT_EQ(R.Obj->Sections[Texts[0]->RelocSection].EntSize, 8u);
+}
+
+// Snippets cut out of a code section of a REL object: the references'
+// new addends are written into the bytes they patch. (x86-64 with SHT_REL:
+// an architecture sysgc knows the relocation fields of.)
+const char *const RelSnippetsYaml = R"(
+--- !ELF
+FileHeader: { Class: ELFCLASS64, Data: ELFDATA2LSB, Type: ET_REL, Machine: EM_X86_64 }
+Sections:
+  - { Name: .text.f, Type: SHT_PROGBITS, Flags: [ SHF_ALLOC, SHF_EXECINSTR ], AddressAlign: 16, Content: "C3" }
+  - { Name: .text.g, Type: SHT_PROGBITS, Flags: [ SHF_ALLOC, SHF_EXECINSTR ], AddressAlign: 16, Content: "C3" }
+  - { Name: .altinstr_replacement, Type: SHT_PROGBITS, Flags: [ SHF_ALLOC, SHF_EXECINSTR ], AddressAlign: 1, Content: "AABBCCDDEE" }
+  - { Name: .altinstructions, Type: SHT_PROGBITS, Flags: [ SHF_ALLOC ], AddressAlign: 1, Content: "010000000400000002000000" }
+  - Name: .rel.altinstructions
+    Type: SHT_REL
+    Info: .altinstructions
+    Relocations:
+      - { Offset: 0, Symbol: .altinstr_replacement, Type: R_X86_64_PC32 }
+      - { Offset: 4, Symbol: .altinstr_replacement, Type: R_X86_64_PC32 }
+      - { Offset: 8, Symbol: .altinstr_replacement, Type: R_X86_64_PC32 }
+Symbols:
+  - { Name: .altinstr_replacement, Type: STT_SECTION, Section: .altinstr_replacement }
+  - { Name: f, Type: STT_FUNC, Section: .text.f, Binding: STB_GLOBAL, Size: 1 }
+  - { Name: g, Type: STT_FUNC, Section: .text.g, Binding: STB_GLOBAL, Size: 1 }
+)";
+
+namespace {
+struct RelSnippets {
+  TestInputs In;
+  RangeSplit S;
+  ObjectEdits E;
+  RelSnippets() {
+    In.add(RelSnippetsYaml, "rel.o");
+    EXPECT_FALSE(bool(obj().loadRelocs()));
+    // [0,1) is f's, [1,3) g's, [3,5) stays.
+    S = {0, sectionIndex(obj(), ".altinstr_replacement"), {{0, 1}, {1, 3}},
+         {{sectionIndex(obj(), ".text.f"), {0}},
+          {sectionIndex(obj(), ".text.g"), {1}}},
+         {{0, 0}, {1, 0}, {2, 0}}};
+    E.RangeSplits = {&S};
+  }
+  ElfObject &obj() { return *In.Set.Objects[0].Elf; }
+};
+} // namespace
+
+TEST(ObjectWriter, RelSnippetReferencesGetTheirAddendsWrittenBack) {
+  RelSnippets K;
+  // What a reader that resolves implicit addends (lld's getImplicitAddend)
+  // hands the writer.
+  K.obj().Relocs[0].Addend = 1;
+  K.obj().Relocs[1].Addend = 4;
+  K.obj().Relocs[2].Addend = 2;
+  Rewritten R = rewrite(K.obj(), K.E);
+  // 1 -> g's piece at 0; 4 -> what stays, now at 1; 2 -> g's piece at 1.
+  EXPECT_EQ(hex(R.section(".altinstructions")->Contents),
+            "000000000100000001000000");
+  auto Pieces = R.all(".altinstr_replacement");
+  ASSERT_EQ(Pieces.size(), 3u);
+  EXPECT_EQ(hex(Pieces[0]->Contents), "ddee");
+  EXPECT_EQ(hex(Pieces[1]->Contents), "aa");
+  EXPECT_EQ(hex(Pieces[2]->Contents), "bbcc");
+  ASSERT_FALSE(bool(R.Obj->loadRelocs()));
+  auto Rs = R.Obj->relocsOf(sectionIndex(*R.Obj, ".altinstructions"));
+  ASSERT_EQ(Rs.size(), 3u);
+  const ElfSymbol &G = R.Obj->Symbols[Rs[0].Symbol];
+  EXPECT_EQ(&R.Obj->Sections[G.Shndx], Pieces[2]);
+  EXPECT_EQ(R.Obj->Symbols[Rs[1].Symbol].Type, ELF::STT_SECTION);
+  EXPECT_EQ(Rs[2].Symbol, Rs[0].Symbol);
+}
+
+// A reader that left REL addends at 0 would have the writer compute the
+// wrong targets: refused, not guessed.
+TEST(ObjectWriter, RelAddendsNotReadAreRefused) {
+  RelSnippets K;
+  auto Out = writeObject(K.obj(), K.E);
+  ASSERT_FALSE(bool(Out));
+  std::string Msg = toString(Out.takeError());
+  EXPECT_NE(Msg.find("implicit addend 1"), std::string::npos) << Msg;
 }
