@@ -5,8 +5,10 @@
 //
 //===----------------------------------------------------------------------===//
 #include "sysgc/Arch/Arch.h"
+#include "Targets.h"
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Object/ELF.h"
+#include "llvm/Support/Endian.h"
 
 using namespace sysgc;
 using namespace llvm;
@@ -79,20 +81,28 @@ const TableLayout *ArchInfo::findTable(StringRef Section) const {
   return Best == ~0u ? nullptr : &Tables[Best];
 }
 
-namespace sysgc {
-const ArchInfo &getX86_64Arch();
-}
-
 ArrayRef<const ArchInfo *> sysgc::allArchs() {
-  static const ArchInfo *All[] = {&getX86_64Arch()};
+  static const ArchInfo *All[] = {&getX86_64Arch(), &getRISCV64Arch(),
+                                  &getAArch64Arch(), &getARMArch()};
   return All;
 }
 
-const ArchInfo *sysgc::getArch(uint16_t Machine) {
+const ArchInfo *sysgc::getArch(uint16_t Machine, std::optional<bool> Is64) {
   for (const ArchInfo *A : allArchs())
-    if (A->Machine == Machine)
+    if (A->Machine == Machine && (!Is64 || A->Is64 == *Is64))
       return A;
   return nullptr;
+}
+
+int64_t ArchInfo::implicitAddend(uint32_t Type, ArrayRef<uint8_t> Loc) const {
+  // The plain data relocations: the addend is the word they patch.
+  if (std::optional<unsigned> Size = tableRelocSize(Type)) {
+    if (*Size == 4 && Loc.size() >= 4)
+      return int32_t(support::endian::read32le(Loc.data()));
+    if (*Size == 8 && Loc.size() >= 8)
+      return int64_t(support::endian::read64le(Loc.data()));
+  }
+  return 0;
 }
 
 std::string ArchInfo::relocName(uint32_t Type) const {

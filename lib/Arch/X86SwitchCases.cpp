@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "sysgc/Arch/Arch.h"
+#include "Targets.h"
 #include "sysgc/Object/Disassembler.h"
 #include "sysgc/Object/ElfObject.h"
 #include "llvm/BinaryFormat/ELF.h"
@@ -33,16 +34,11 @@
 using namespace sysgc;
 using namespace llvm;
 
-namespace sysgc {
-std::optional<std::map<uint32_t, std::set<uint32_t>>>
-decodeX86SwitchCases(const ElfObject &O, uint32_t Sec, uint64_t Begin,
-                     uint64_t End);
-}
 
 std::optional<std::map<uint32_t, std::set<uint32_t>>>
 sysgc::decodeX86SwitchCases(const ElfObject &O, uint32_t Sec, uint64_t Begin,
                             uint64_t End) {
-  auto DOrErr = Disassembler::create(ELF::EM_X86_64, true);
+  auto DOrErr = Disassembler::create(getX86_64Arch().Triple);
   if (!DOrErr) {
     consumeError(DOrErr.takeError());
     return std::nullopt;

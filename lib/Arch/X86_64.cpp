@@ -8,18 +8,13 @@
 //
 //===----------------------------------------------------------------------===//
 #include "SyscallTables.h"
+#include "Targets.h"
 #include "sysgc/Object/ElfObject.h"
 #include "llvm/BinaryFormat/ELF.h"
 
 using namespace sysgc;
 using namespace llvm;
 
-namespace sysgc {
-const ArchInfo &getX86_64Arch();
-std::optional<std::map<uint32_t, std::set<uint32_t>>>
-decodeX86SwitchCases(const ElfObject &O, uint32_t Sec, uint64_t Begin,
-                     uint64_t End);
-}
 
 namespace {
 class X86_64 final : public ArchInfo {
@@ -28,6 +23,8 @@ public:
     Name = "x86_64";
     Machine = ELF::EM_X86_64;
     Is64 = true;
+    PointerSize = 8;
+    Triple = "x86_64-unknown-linux-gnu";
     Abis = {
         {"x64", getSyscallTable(SyscallTableId::X86_64), "__x64_",
          "__x64_sys_ni_syscall", {"x64_sys_call", "sys_call_table"},

@@ -275,7 +275,11 @@ Expected<LinkPlan> Pipeline::planOrReuse(const ArchInfo &Arch,
 // every other link (modules, the vDSO, boot code: SYSGC_ALLOW is set for a
 // whole Kbuild run) is nullopt and goes to lld as it is.
 Expected<std::optional<KernelLink>> Pipeline::findKernel() {
-  const ArchInfo *Arch = getArch(Inputs->Machine);
+  const ArchInfo *Arch =
+      getArch(Inputs->Machine, Inputs->Objects.empty()
+                                   ? std::nullopt
+                                   : std::optional<bool>(
+                                         Inputs->Objects.front().Elf->Is64));
   if (!Arch) {
     if (!Opts.Allow)
       return std::nullopt;

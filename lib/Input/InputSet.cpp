@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "sysgc/Input/InputSet.h"
+#include "sysgc/Arch/Arch.h"
 #include "sysgc/Support/Error.h"
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/BinaryFormat/Magic.h"
@@ -17,9 +18,18 @@ using namespace llvm::object;
 Error InputSet::addObject(MemoryBufferRef Buf, std::string Name,
                           size_t InputIndex, int Member,
                           std::string MemberName, bool Lazy) {
-  auto ElfOrErr = ElfObject::create(Buf, Name, WithRelocs);
+  // Relocations after the architecture is known: an SHT_REL object's
+  // addends are read from its bytes, as the architecture encodes them.
+  auto ElfOrErr = ElfObject::create(Buf, Name, /*WithRelocs=*/false);
   if (!ElfOrErr)
     return ElfOrErr.takeError();
+  if (const ArchInfo *A = getArch((*ElfOrErr)->Machine, (*ElfOrErr)->Is64))
+    (*ElfOrErr)->ImplicitAddend = [A](uint32_t Type, ArrayRef<uint8_t> Loc) {
+      return A->implicitAddend(Type, Loc);
+    };
+  if (WithRelocs)
+    if (Error E = (*ElfOrErr)->loadRelocs()) // names the file itself
+      return E;
   InputObject O;
   O.Name = std::move(Name);
   O.Elf = std::move(*ElfOrErr);

@@ -10,8 +10,8 @@
 using namespace sysgc;
 using namespace llvm;
 
-Expected<std::unique_ptr<Disassembler>> Disassembler::create(uint16_t Machine,
-                                                             bool Is64) {
+Expected<std::unique_ptr<Disassembler>>
+Disassembler::create(StringRef TripleName) {
   static bool Init = [] {
     InitializeAllTargetInfos();
     InitializeAllTargetMCs();
@@ -19,23 +19,7 @@ Expected<std::unique_ptr<Disassembler>> Disassembler::create(uint16_t Machine,
     return true;
   }();
   (void)Init;
-  Triple T;
-  switch (Machine) {
-  case ELF::EM_X86_64:
-    T = Triple("x86_64-unknown-linux-gnu");
-    break;
-  case ELF::EM_AARCH64:
-    T = Triple("aarch64-unknown-linux-gnu");
-    break;
-  case ELF::EM_RISCV:
-    T = Triple(Is64 ? "riscv64-unknown-linux-gnu" : "riscv32-unknown-linux-gnu");
-    break;
-  case ELF::EM_ARM:
-    T = Triple("armv7-unknown-linux-gnueabi");
-    break;
-  default:
-    return makeError("cannot disassemble ELF machine {0}", Machine);
-  }
+  Triple T(TripleName);
   std::string Err;
   const Target *Tgt = TargetRegistry::lookupTarget(T, Err);
   if (!Tgt)

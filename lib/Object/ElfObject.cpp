@@ -253,10 +253,18 @@ static Error readRelocs(ElfObject &O, const ELFFile<ELFT> &F,
       auto RelsOrErr = F.rels(H);
       if (!RelsOrErr)
         return withContext(RelsOrErr.takeError(), RelName);
-      for (const auto &R : *RelsOrErr)
-        if (Error E = Push(R.r_offset, R.getType(F.isMips64EL()),
-                           R.getSymbol(F.isMips64EL()), 0))
+      // The addend lives in the bytes each relocation patches: read it
+      // once, here, so that nothing downstream tells REL from RELA.
+      ArrayRef<uint8_t> Bytes = Target.Contents;
+      for (const auto &R : *RelsOrErr) {
+        uint32_t Type = R.getType(F.isMips64EL());
+        int64_t Addend = 0;
+        if (O.ImplicitAddend && R.r_offset < Bytes.size())
+          Addend = O.ImplicitAddend(Type, Bytes.drop_front(R.r_offset));
+        if (Error E = Push(R.r_offset, Type, R.getSymbol(F.isMips64EL()),
+                           Addend))
           return E;
+      }
     }
     Target.NumRelocs = O.Relocs.size() - Target.FirstReloc;
   }

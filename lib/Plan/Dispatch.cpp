@@ -187,7 +187,7 @@ Error sysgc::planDispatch(const SectionGraph &G, const Allowlist &Allow,
     uint32_t File = G.fileOf(Site.Node);
     const ElfObject &O = G.object(File);
     bool Exec = G.section(Site.Node).Flags & ELF::SHF_EXECINSTR;
-    unsigned PtrSize = O.Is64 ? 8 : 4;
+    unsigned PtrSize = Arch.PointerSize;
     size_t Matched = 0;
     // Which numbers each case of a switch serves (two numbers may share an
     // entry, and only one be allowed).
@@ -203,7 +203,7 @@ Error sysgc::planDispatch(const SectionGraph &G, const Allowlist &Allow,
         if (!T.IsTable || T.Abi != Site.Abi)
           continue;
         uint32_t TF = G.fileOf(T.Node);
-        unsigned PS = G.object(TF).Is64 ? 8 : 4;
+        unsigned PS = Arch.PointerSize;
         for (const GraphEdge &E : G.edges(T.Node)) {
           const ElfReloc &R = G.object(TF).Relocs[E.Reloc];
           if (R.Offset >= T.Begin && R.Offset < T.End)

@@ -78,6 +78,13 @@ public:
     for (int I = K.EhFrame.find_first(); I != -1; I = K.EhFrame.find_next(I))
       if (!IsSplit[I])
         addEhFrame(I);
+    // Sections the compiler already made SHF_LINK_ORDER (.ARM.exidx,
+    // __patchable_function_entries): lld keeps each exactly as long as the
+    // section it is linked to, so its references are that section's.
+    for (NodeId N = 0; N < G.numNodes(); ++N)
+      if (!IsSplit[N] && G.isAllocNode(N))
+        if (NodeId Owner = linkOrderOwner(G, N); Owner != NoNode)
+          addWhole(N, Owner);
     // Every piece's edges, gathered once into one flat array, and the
     // pieces of each owner node as CSR: visiting a node's pieces is then
     // a linear scan (pieces without references, the parallel tables', are
@@ -156,6 +163,13 @@ public:
   }
 
 private:
+  // Section N as one piece owned by Owner.
+  void addWhole(NodeId N, NodeId Owner) {
+    SplitView &V = add(G.fileOf(N), G.secOf(N), 1, [](uint64_t) { return 0u; });
+    V.OwnPieces.push_back({0});
+    V.Pieces.push_back({Owner, V.OwnPieces.back()});
+  }
+
   // .eh_frame as lld reads it: one entry per record; each FDE a piece of
   // the section its first relocation points into, the CIEs (and FDEs that
   // name no section) the section's own references. Contents sysgc cannot
@@ -261,6 +275,20 @@ private:
   std::vector<uint32_t> NodePieces;     // piece indices
 };
 
+} // namespace
+
+// The section an SHF_LINK_ORDER section N is linked to, or NoNode.
+NodeId sysgc::linkOrderOwner(const SectionGraph &G, NodeId N) {
+  const ElfSection &S = G.section(N);
+  if (!(S.Flags & ELF::SHF_LINK_ORDER))
+    return NoNode;
+  uint32_t F = G.fileOf(N);
+  if (S.Link == 0 || S.Link >= G.object(F).Sections.size() || S.Link == G.secOf(N))
+    return NoNode;
+  return G.node(F, S.Link);
+}
+
+namespace {
 // "func (file:(section))" for a reference from section N at offset Off.
 std::string describeSite(const SectionGraph &G, NodeId N, uint64_t Off) {
   const ElfObject &O = G.object(G.fileOf(N));
@@ -398,6 +426,15 @@ void sysgc::planLiveness(const SectionGraph &G, const SectionKinds &K,
   }
   Plan.Dead = Plan.Candidate;
   Plan.Dead.reset(Live);
+  // A compiler-made SHF_LINK_ORDER section goes with the section it is
+  // linked to (the marker never enqueues it: it is a piece).
+  for (NodeId I = 0; I < N; ++I)
+    if (G.isAllocNode(I) && !Plan.Discarded[I])
+      if (NodeId Owner = linkOrderOwner(G, I);
+          Owner != NoNode && Plan.Dead[Owner]) {
+        Plan.Candidate.set(I);
+        Plan.Dead.set(I);
+      }
 
   if (UnknownTable.any()) {
     // Any candidate only they keep (a removed syscall's code, or code only

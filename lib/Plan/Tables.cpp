@@ -254,7 +254,8 @@ Error sysgc::planTables(const SectionGraph &G, const SectionKinds &K,
         std::vector<uint8_t> Seen(Sec.Size / Cand);
         bool Fits = true;
         for (const ElfReloc &R : O.relocsOf(S))
-          if (R.Offset < Sec.Size && R.Offset % Cand == L->OwnerOffset)
+          if (R.Offset < Sec.Size && R.Offset % Cand == L->OwnerOffset &&
+              Arch.namesOwner(R.Type))
             Fits &= !Seen[R.Offset / Cand]++;
         for (uint8_t X : Seen)
           Fits &= X == 1;
@@ -330,7 +331,7 @@ Error sysgc::planTables(const SectionGraph &G, const SectionKinds &K,
                              "table",
                              O.describe(S), Plan.Arch->relocName(R.Type),
                              R.Offset, ES);
-          if (R.Offset % ES != L->OwnerOffset)
+          if (R.Offset % ES != L->OwnerOffset || !Arch.namesOwner(R.Type))
             continue;
           const ElfSymbol &Sym = O.Symbols[R.Symbol];
           // The owner must be a section of this object: SHF_LINK_ORDER

@@ -97,7 +97,7 @@ Expected<ArrayRef<uint8_t>> bytesAt(const ElfObject &O, uint64_t Addr,
 // or a PIE's .data.rel.ro).
 std::vector<uint64_t> tableSlots(const ElfObject &O, const ArchInfo &Arch,
                                  uint64_t Addr, ArrayRef<uint8_t> Bytes) {
-  unsigned PS = O.Is64 ? 8 : 4;
+  unsigned PS = Arch.PointerSize;
   std::vector<uint64_t> Slots;
   for (uint64_t Off = 0; Off + PS <= Bytes.size(); Off += PS) {
     const uint8_t *P = Bytes.data() + Off;
@@ -137,9 +137,10 @@ std::vector<uint64_t> tableSlots(const ElfObject &O, const ArchInfo &Arch,
 
 // Direct branch targets leaving [Begin, Begin + Bytes.size()).
 Expected<std::vector<uint64_t>> branchTargets(const ElfObject &O,
+                                              const ArchInfo &Arch,
                                               ArrayRef<uint8_t> Bytes,
                                               uint64_t Begin) {
-  auto DOrErr = Disassembler::create(O.Machine, O.Is64);
+  auto DOrErr = Disassembler::create(Arch.Triple);
   if (!DOrErr)
     return withContext(DOrErr.takeError(), O.Name);
   MCDisassembler &Dis = (*DOrErr)->dis();
@@ -403,7 +404,7 @@ Expected<VerifyResult> sysgc::verifyOutput(const ElfObject &Out,
       }
     }
     if (!Site.IsTable) {
-      auto TargetsOrErr = branchTargets(Out, *BytesOrErr, D->Value);
+      auto TargetsOrErr = branchTargets(Out, Arch, *BytesOrErr, D->Value);
       if (!TargetsOrErr)
         return TargetsOrErr.takeError();
       std::set<uint64_t> Seen;

@@ -88,6 +88,12 @@ public:
   llvm::StringRef Name;
   uint16_t Machine = 0;
   bool Is64 = true;
+  /// Bytes of a pointer: the slot size of a dispatch table.
+  unsigned PointerSize = 8;
+  /// The LLVM triple MC disassembles this architecture's code with.
+  llvm::StringRef Triple;
+  /// Relocations are SHT_REL with the addend in the bytes they patch (arm).
+  bool UsesRel = false;
   std::vector<AbiInfo> Abis;
   std::vector<TableLayout> Tables;
   /// Code sections made of snippets that belong to other functions
@@ -129,6 +135,17 @@ public:
   }
   /// The printable name of a relocation type of this machine.
   std::string relocName(uint32_t Type) const;
+  /// The addend an SHT_REL relocation of this type keeps in the bytes at
+  /// Loc (lld's getImplicitAddend). Read once, when an object's
+  /// relocations are read, so that nothing downstream tells REL from RELA.
+  /// The default knows the plain data words of tableRelocSize; branches
+  /// and instruction fields are the architecture's own.
+  virtual int64_t implicitAddend(uint32_t Type,
+                                 llvm::ArrayRef<uint8_t> Loc) const;
+  /// Does a relocation of this type at an entry's OwnerOffset name the
+  /// entry's owner? A riscv entry "1b - ." is an ADD32 naming the owner and
+  /// a SUB32 naming the table itself at the same offset: only the first.
+  virtual bool namesOwner(uint32_t Type) const { return true; }
 
 private:
   /// findTable's index (it runs for every section of a kernel): the exact
@@ -144,8 +161,11 @@ private:
   mutable std::vector<uint32_t> PrefixTables;
 };
 
-/// The architecture of ELF machine Machine, or null if sysgc does not know it.
-const ArchInfo *getArch(uint16_t Machine);
+/// The architecture of ELF machine Machine, or null if sysgc does not know
+/// it. Is64, if given, must match too (EM_RISCV is both riscv32 and
+/// riscv64; sysgc knows riscv64 only).
+const ArchInfo *getArch(uint16_t Machine,
+                        std::optional<bool> Is64 = std::nullopt);
 /// Every architecture sysgc knows, for listings and error messages.
 llvm::ArrayRef<const ArchInfo *> allArchs();
 

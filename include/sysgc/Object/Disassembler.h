@@ -16,6 +16,7 @@
 #include "llvm/MC/MCInstrInfo.h"
 #include "llvm/MC/MCRegisterInfo.h"
 #include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/ADT/StringRef.h"
 #include <memory>
 
 namespace sysgc {
@@ -23,8 +24,9 @@ namespace sysgc {
 class Disassembler {
 public:
   /// For ELF machine Machine (EM_X86_64, EM_AARCH64, EM_RISCV, EM_ARM).
-  static llvm::Expected<std::unique_ptr<Disassembler>> create(uint16_t Machine,
-                                                              bool Is64);
+  /// A disassembler for TripleName (the architecture's ArchInfo::Triple).
+  static llvm::Expected<std::unique_ptr<Disassembler>>
+  create(llvm::StringRef TripleName);
 
   llvm::MCDisassembler &dis() { return *Dis; }
   const llvm::MCInstrInfo &instrInfo() const { return *MII; }

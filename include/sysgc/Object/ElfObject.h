@@ -15,6 +15,7 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/MemoryBufferRef.h"
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -67,7 +68,8 @@ struct ElfReloc {
   uint64_t Offset = 0;
   uint32_t Type = 0;
   uint32_t Symbol = 0;
-  /// Explicit addend (RELA); 0 for REL, whose addend lives in the contents.
+  /// The addend: explicit (RELA), or read from the patched bytes (REL) by
+  /// ElfObject::ImplicitAddend when it is set.
   int64_t Addend = 0;
 };
 
@@ -108,6 +110,11 @@ public:
   /// Read the relocations of an object created without them (a no-op if
   /// they are read already). On error the object stays without them.
   llvm::Error loadRelocs();
+  /// How an SHT_REL relocation's addend is read from the bytes it patches
+  /// (the architecture's ArchInfo::implicitAddend), set before loadRelocs;
+  /// unset, REL addends read as 0.
+  std::function<int64_t(uint32_t Type, llvm::ArrayRef<uint8_t> Loc)>
+      ImplicitAddend;
 
   llvm::ArrayRef<ElfReloc> relocsOf(uint32_t Sec) const {
     const ElfSection &S = Sections[Sec];

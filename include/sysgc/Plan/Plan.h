@@ -224,6 +224,10 @@ llvm::Error planTables(const SectionGraph &G, const SectionKinds &K,
 void planSnippetCode(const SectionGraph &G, const SectionKinds &K,
                      LinkPlan &Plan);
 
+/// The section an SHF_LINK_ORDER section N is linked to (lld keeps N
+/// exactly as long as that one), or NoNode if N has no such link.
+NodeId linkOrderOwner(const SectionGraph &G, NodeId N);
+
 /// Compute Candidate, Dead, Exclude and Kept from the retargeted graph.
 void planLiveness(const SectionGraph &G, const SectionKinds &K,
                   const PlanOptions &Opts, LinkPlan &Plan);
