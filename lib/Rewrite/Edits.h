@@ -46,6 +46,11 @@ llvm::Error
 rename(ObjectModel &M,
        llvm::ArrayRef<std::pair<uint32_t, std::string>> Renames);
 
+/// Localize.cpp: make the given globals (input symbol indices) locals of
+/// an excluded section, each defined in one or an undefined reference to a
+/// removed definition; renumber the symbols, locals first.
+llvm::Error localize(ObjectModel &M, llvm::ArrayRef<uint32_t> Symbols);
+
 /// Coalesce.cpp: join runs of adjacent sections lld would place one after
 /// the other (ObjectEdits::Placement).
 void coalesce(ObjectModel &M, const SectionPlacement &Placement,

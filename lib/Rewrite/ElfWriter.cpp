@@ -3,8 +3,9 @@
 // A direct ELF writer over llvm/Object/ELFTypes.h, generic over class and
 // byte order, writing front to back into an ObjectSink (no whole-file
 // buffer). Unchanged section contents are copied byte for byte; relocation
-// sections are encoded only where an edit changed them; the symbol table is
-// always encoded (it is where new symbols and extended indices land).
+// sections are encoded only where an edit changed them or the symbols were
+// renumbered; the symbol table is always encoded (it is where new symbols
+// and extended indices land).
 //
 //===----------------------------------------------------------------------===//
 #include "Edits.h"
@@ -37,6 +38,8 @@ public:
 
   Error run(ObjectSink &Sink) {
     if (Error Err = finishSymbols())
+      return Err;
+    if (Error Err = reencodeForNewSymbols())
       return Err;
     return serialise(Sink);
   }
@@ -101,6 +104,24 @@ private:
     return Error::success();
   }
 
+  // Renumbered symbols: every relocation section is encoded with the new
+  // indices, the unchanged ones from the relocations as read.
+  Error reencodeForNewSymbols() {
+    if (M.SymbolMap.empty())
+      return Error::success();
+    for (OutSection &X : Secs) {
+      if (!X.isRelocSection() || X.EncodeRelocs)
+        continue;
+      if (X.Source.size() * relocEntrySize(X) != X.Data.size())
+        return makeError("{0}: internal error: a relocation section to "
+                         "renumber whose relocations were not read",
+                         M.O.Name);
+      X.EncodeRelocs = true;
+      X.RelocParts.push_back({X.Source, 0});
+    }
+    return Error::success();
+  }
+
   size_t relocEntrySize(const OutSection &X) const {
     return X.Type == ELF::SHT_RELA ? sizeof(Rela) : sizeof(Rel);
   }
@@ -139,13 +160,13 @@ private:
         if (IsRela) {
           Rela Out;
           Out.r_offset = R.Offset + Delta;
-          Out.setSymbolAndType(R.Symbol, R.Type, false);
+          Out.setSymbolAndType(M.newSymbolIndex(R.Symbol), R.Type, false);
           Out.r_addend = R.Addend;
           memcpy(To + I * Ent, &Out, Ent);
         } else {
           Rel Out;
           Out.r_offset = R.Offset + Delta;
-          Out.setSymbolAndType(R.Symbol, R.Type, false);
+          Out.setSymbolAndType(M.newSymbolIndex(R.Symbol), R.Type, false);
           memcpy(To + I * Ent, &Out, Ent);
         }
       }

@@ -14,6 +14,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Support/Endian.h"
+#include "llvm/Support/LEB128.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include <cstring>
@@ -59,6 +60,9 @@ ObjectModel::ObjectModel(const ElfObject &O, size_t ExtraSections) : O(O) {
     X.EntSize = S.EntSize;
     X.Size = S.Size;
     X.Data = S.Contents;
+    if (X.isRelocSection() && S.Info < O.Sections.size() &&
+        O.Sections[S.Info].RelocSection == I)
+      X.Source = O.relocsOf(S.Info);
   }
 }
 
@@ -294,5 +298,48 @@ Error ObjectModel::setAddend(ElfReloc &R, int64_t Addend, uint32_t Sec,
     support::endian::write64(P, uint64_t(Addend), E);
   }
   R.Addend = Addend;
+  return Error::success();
+}
+
+Error ObjectModel::renumberSymbols(ArrayRef<uint32_t> NewIndex,
+                                   uint32_t FirstGlobal) {
+  if (NewIndex.size() != Syms.size())
+    return makeError("{0}: internal error: renumbering {1} of {2} symbols",
+                     O.Name, NewIndex.size(), Syms.size());
+  std::vector<ElfSymbol> Out(Syms.size());
+  for (uint32_t I = 0; I < Syms.size(); ++I)
+    Out[NewIndex[I]] = Syms[I];
+  Syms = std::move(Out);
+  SymbolMap.assign(NewIndex.begin(), NewIndex.end());
+  NewSymbolIndex.clear(); // symbolNamed's answers
+  if (SymtabIdx)
+    Secs[SymtabIdx].Info = FirstGlobal;
+  for (uint32_t I = 1; I < Secs.size(); ++I) {
+    OutSection &X = Secs[I];
+    if (X.Type == ELF::SHT_GROUP) {
+      if (X.Info >= NewIndex.size())
+        return makeError("{0}: group signature symbol #{1} out of range",
+                         O.Name, X.Info);
+      X.Info = NewIndex[X.Info];
+    } else if (X.Type == ELF::SHT_LLVM_ADDRSIG) {
+      // ULEB128 symbol indices (lld reads them for --icf=safe only).
+      std::vector<uint8_t> &Bytes = ownBytes();
+      const uint8_t *P = X.Data.data(), *End = P + X.Data.size();
+      while (P < End) {
+        unsigned N = 0;
+        const char *Err = nullptr;
+        uint64_t Sym = decodeULEB128(P, &N, End, &Err);
+        if (Err || Sym >= NewIndex.size())
+          return makeError("{0}: .llvm_addrsig: bad symbol index",
+                           O.describe(I < O.Sections.size() ? I : 0));
+        P += N;
+        uint8_t Buf[16];
+        unsigned Len = encodeULEB128(NewIndex[Sym], Buf);
+        Bytes.insert(Bytes.end(), Buf, Buf + Len);
+      }
+      X.Data = Bytes;
+      X.Size = Bytes.size();
+    }
+  }
   return Error::success();
 }

@@ -37,6 +37,9 @@ struct OutSection {
   llvm::ArrayRef<uint8_t> Data; // borrowed, or in the model's own storage
   llvm::MutableArrayRef<ElfReloc> Relocs; // when re-encoded (then Data is unused)
   bool EncodeRelocs = false;
+  /// An input relocation section: its relocations as read, encoded anew
+  /// from here (instead of Data copied) once the symbols are renumbered.
+  llvm::ArrayRef<ElfReloc> Source;
   /// A coalesced run's relocations (then Relocs is unused): each joined
   /// section's, to be moved by its offset in the head.
   std::vector<std::pair<llvm::ArrayRef<ElfReloc>, uint64_t>> RelocParts;
@@ -69,6 +72,9 @@ public:
   /// Sections coalesce() emptied: joined into their run's head, or a
   /// relocation section whose relocations moved to the head's.
   llvm::BitVector Joined;
+  /// Once the symbols are renumbered: the new index of each symbol index
+  /// the relocations hold (they keep the old ones; the writer maps them).
+  std::vector<uint32_t> SymbolMap;
 
   // --- Names ---------------------------------------------------------------
   /// The index of a symbol named Name, appending an undefined global if the
@@ -109,6 +115,17 @@ public:
   /// (ArchInfo::tableRelocSize: the whole field is the addend).
   llvm::Error setAddend(ElfReloc &R, int64_t Addend, uint32_t Sec,
                         uint64_t Off);
+
+  // --- Symbols ---------------------------------------------------------------
+  /// Put symbol I at NewIndex[I] (a permutation of Syms) and FirstGlobal
+  /// in .symtab's sh_info. What names a symbol by index follows: group
+  /// signatures and .llvm_addrsig now, relocations as they are written.
+  llvm::Error renumberSymbols(llvm::ArrayRef<uint32_t> NewIndex,
+                              uint32_t FirstGlobal);
+  /// The index symbol I is written at.
+  uint32_t newSymbolIndex(uint32_t I) const {
+    return SymbolMap.empty() ? I : SymbolMap[I];
+  }
 
   // --- Sections --------------------------------------------------------------
   /// Append an empty SHF_LINK_ORDER piece of section Sec, linked to Owner.

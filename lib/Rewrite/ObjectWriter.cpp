@@ -33,6 +33,10 @@ static Error applyEdits(ObjectModel &M, const ObjectEdits &E) {
   exclude(M, E.Exclude);
   if (Error Err = rename(M, E.Renames))
     return Err;
+  // Once the exclusions are known (pieces included), before coalescing
+  // moves symbols into joined sections.
+  if (Error Err = localize(M, E.Localize))
+    return Err;
   if (E.Placement) {
     coalesce(M, *E.Placement, E.CodeFill);
     if (Error Err = compact(M))

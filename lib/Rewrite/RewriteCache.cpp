@@ -62,6 +62,8 @@ std::string RewriteCache::key(const ElfObject &Obj,
     OS << "x" << X << ",";
   for (auto &[Sec, N] : E.Renames)
     OS << "n" << Sec << ":" << N << ";";
+  for (uint32_t Sym : E.Localize)
+    OS << "l" << Sym << ",";
   if (E.Placement)
     OS << "c" << E.Placement->hash() << "/" << int(E.CodeFill[0]) << "," << int(E.CodeFill[1]) << ","
        << int(E.CodeFill[2]) << "," << int(E.CodeFill[3]) << ";";

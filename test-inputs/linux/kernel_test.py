@@ -12,8 +12,10 @@ For each configuration (tiny, rich; SYSGC_KERNEL_CONFIGS narrows the list):
      be identical except the probe lines for the removed syscalls, which must
      read -ENOSYS (38) on the shrunk kernel only;
   4. the figures (function bytes, section sizes, bzImage, entries left,
-     capture ratio, what still pins a removed syscall) are checked and
-     written to SYSGC_KERNEL_FIGURES (default build/kernel-figures.json).
+     capture ratio, what still pins a removed syscall, `llvm-nm-22 -u`
+     counts: the shrunk vmlinux may hold no undefined symbol the plain one
+     lacks) are checked and written to SYSGC_KERNEL_FIGURES (default
+     build/kernel-figures.json).
 """
 import json
 import os
@@ -55,6 +57,13 @@ def function_bytes(path):
         "x64_entries": sum(1 for s in funcs if s["name"].startswith("__x64_sys_")),
         "ia32_entries": sum(1 for s in funcs if s["name"].startswith("__ia32_sys_")),
     }
+
+
+def undefined_symbols(path):
+    """What `llvm-nm-22 -u` lists: the undefined symbols of the output's
+    .symtab (System.map, kallsyms and bloat-o-meter read that table)."""
+    out = run(["llvm-nm-22", "-u", path]).stdout
+    return sorted(l.split()[-1] for l in out.splitlines() if l.strip())
 
 
 def workload(log):
@@ -170,7 +179,17 @@ class Kernel(unittest.TestCase):
                                    for abi, v in rep["syscalls"].items()}
         fig["sysgc_ld_ms"] = rep.get("timings_ms")
         fig["warnings"] = rep["warnings"]
+        # No phantom symbols: removed code leaves no undefined symbol the
+        # plain kernel does not have.
+        und = {v: undefined_symbols(os.path.join(d, "vmlinux"))
+               for v, d in (("plain", plain), ("shrunk", shrunk))}
+        fig["undefined_symbols"] = {
+            "plain": len(und["plain"]), "shrunk": len(und["shrunk"]),
+            "shrunk_only": sorted(set(und["shrunk"]) - set(und["plain"]))}
         Kernel.figures[config] = fig
+
+        self.assertEqual(fig["undefined_symbols"]["shrunk_only"], [],
+                         "undefined in the shrunk vmlinux only")
 
         self.assertGreater(fig["removed_function_bytes"], 0)
         self.assertGreaterEqual(rep["capture"]["ratio"], 0.95)

@@ -2,8 +2,13 @@
 #include "sysgc/Rewrite/ObjectWriter.h"
 #include "../Support/TestObjects.h"
 #include "llvm/BinaryFormat/ELF.h"
+#include "llvm/Support/Endian.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
 #include "gtest/gtest.h"
+#include <cstring>
 #include <map>
 
 using namespace sysgc;
@@ -699,4 +704,296 @@ TEST(ObjectWriter, RelAddendsNotReadAreRefused) {
   ASSERT_FALSE(bool(Out));
   std::string Msg = toString(Out.takeError());
   EXPECT_NE(Msg.find("implicit addend 1"), std::string::npos) << Msg;
+}
+
+// A removed function (dead, global, in an excluded section) calls another
+// object's removed function (gone, undefined); live calls printk; a group
+// is signed by the global live; .llvm_addrsig and the debug info name
+// symbols by index.
+const char *const LocalizeYaml = R"(
+--- !ELF
+FileHeader: { Class: ELFCLASS64, Data: ELFDATA2LSB, Type: ET_REL, Machine: EM_X86_64 }
+Sections:
+  - { Name: .group, Type: SHT_GROUP, Link: .symtab, Info: live, Members: [ { SectionOrType: GRP_COMDAT }, { SectionOrType: .text.live } ] }
+  - { Name: .text.live, Type: SHT_PROGBITS, Flags: [ SHF_ALLOC, SHF_EXECINSTR, SHF_GROUP ], AddressAlign: 16, Content: "E800000000C3" }
+  - { Name: .text.dead, Type: SHT_PROGBITS, Flags: [ SHF_ALLOC, SHF_EXECINSTR ], AddressAlign: 16, Content: "E800000000C3" }
+  - { Name: .debug_info, Type: SHT_PROGBITS, Content: "00000000000000000000000000000000" }
+  - Name: .rela.text.live
+    Type: SHT_RELA
+    Info: .text.live
+    Relocations:
+      - { Offset: 1, Symbol: printk, Type: R_X86_64_PLT32, Addend: -4 }
+  - Name: .rela.text.dead
+    Type: SHT_RELA
+    Info: .text.dead
+    Relocations:
+      - { Offset: 1, Symbol: gone, Type: R_X86_64_PLT32, Addend: -4 }
+  - Name: .rela.debug_info
+    Type: SHT_RELA
+    Info: .debug_info
+    Relocations:
+      - { Offset: 0, Symbol: dead, Type: R_X86_64_64 }
+      - { Offset: 8, Symbol: live, Type: R_X86_64_64 }
+  - { Name: .llvm_addrsig, Type: SHT_LLVM_ADDRSIG, Flags: [ SHF_EXCLUDE ], Link: .symtab, Symbols: [ live, dead ] }
+Symbols:
+  - { Name: helper, Type: STT_FUNC, Section: .text.live }
+  - { Name: live, Type: STT_FUNC, Section: .text.live, Binding: STB_GLOBAL, Size: 6 }
+  - { Name: printk, Binding: STB_GLOBAL }
+  - { Name: dead, Type: STT_FUNC, Section: .text.dead, Binding: STB_GLOBAL, Size: 6 }
+  - { Name: gone, Binding: STB_GLOBAL }
+  - { Name: last, Type: STT_FUNC, Section: .text.live, Value: 5, Binding: STB_WEAK }
+)";
+
+namespace {
+struct LocalizeInput {
+  TestInputs In;
+  ObjectEdits E;
+  LocalizeInput(const char *Yaml = LocalizeYaml) {
+    In.add(Yaml, "k.o");
+    EXPECT_FALSE(bool(obj().loadRelocs()));
+    E.Exclude = {sectionIndex(obj(), ".text.dead")};
+    E.Localize = {symbol("dead"), symbol("gone")};
+  }
+  ElfObject &obj() { return *In.Set.Objects[0].Elf; }
+  uint32_t symbol(StringRef Name) {
+    for (uint32_t I = 0; I < obj().Symbols.size(); ++I)
+      if (obj().Symbols[I].Name == Name)
+        return I;
+    return 0;
+  }
+};
+
+// name -> (binding, index) of every named symbol.
+std::map<std::string, std::pair<int, uint32_t>> symbolTable(const ElfObject &O) {
+  std::map<std::string, std::pair<int, uint32_t>> M;
+  for (uint32_t I = 1; I < O.Symbols.size(); ++I)
+    M[O.Symbols[I].Name.str()] = {O.Symbols[I].Binding, I};
+  return M;
+}
+
+// The names the relocations of section Name refer to, in order.
+std::vector<std::string> relocNames(const ElfObject &O, StringRef Name) {
+  std::vector<std::string> Out;
+  for (const ElfReloc &R : O.relocsOf(sectionIndex(O, Name)))
+    Out.push_back(O.Symbols[R.Symbol].Name.str());
+  return Out;
+}
+} // namespace
+
+// The removed code's globals become locals, after the old ones; the other
+// globals keep their order; everything that names a symbol by index
+// follows: relocations (re-encoded or not), the group's signature,
+// .llvm_addrsig, .symtab's sh_info.
+TEST(ObjectWriter, GlobalsOfExcludedCodeBecomeLocals) {
+  LocalizeInput K;
+  Rewritten R = rewrite(K.obj(), K.E);
+  ASSERT_FALSE(bool(R.Obj->loadRelocs()));
+  auto T = symbolTable(*R.Obj);
+  EXPECT_EQ(T["helper"], std::make_pair(int(ELF::STB_LOCAL), 1u));
+  EXPECT_EQ(T["dead"], std::make_pair(int(ELF::STB_LOCAL), 2u));
+  EXPECT_EQ(T["gone"], std::make_pair(int(ELF::STB_LOCAL), 3u));
+  EXPECT_EQ(T["live"], std::make_pair(int(ELF::STB_GLOBAL), 4u));
+  EXPECT_EQ(T["printk"], std::make_pair(int(ELF::STB_GLOBAL), 5u));
+  EXPECT_EQ(T["last"], std::make_pair(int(ELF::STB_WEAK), 6u));
+  EXPECT_EQ(R.Obj->FirstGlobal, 4u);
+  EXPECT_EQ(R.Obj->Sections[R.Obj->SymtabIndex].Info, 4u);
+  uint32_t Dead = sectionIndex(*R.Obj, ".text.dead");
+  EXPECT_EQ(R.Obj->Symbols[2].Shndx, Dead) << "dead stays where it was";
+  // The undefined reference: a local of the removed code too, which lld
+  // reads as the symbol of a discarded section it bound to before.
+  EXPECT_EQ(R.Obj->Symbols[3].Shndx, Dead);
+  EXPECT_EQ(R.Obj->Symbols[3].Value, 0u);
+  EXPECT_EQ(relocNames(*R.Obj, ".text.live"), std::vector<std::string>{"printk"});
+  EXPECT_EQ(relocNames(*R.Obj, ".text.dead"), std::vector<std::string>{"gone"});
+  EXPECT_EQ(relocNames(*R.Obj, ".debug_info"),
+            (std::vector<std::string>{"dead", "live"}));
+  EXPECT_EQ(R.section(".group")->Info, 4u);
+  EXPECT_EQ(hex(R.section(".llvm_addrsig")->Contents), "0402");
+}
+
+// Nothing to make local: the bytes are those of the object without the
+// edit (no symbol renumbered, no relocation section re-encoded).
+TEST(ObjectWriter, NoLocalizeNoRenumbering) {
+  LocalizeInput K;
+  ObjectEdits E = K.E;
+  E.Localize.clear();
+  Rewritten A = rewrite(K.obj(), E);
+  EXPECT_EQ(symbolTable(*A.Obj), symbolTable(K.obj()));
+  ObjectEdits None;
+  None.Exclude = E.Exclude;
+  Rewritten B = rewrite(K.obj(), None);
+  EXPECT_EQ(A.Bytes, B.Bytes);
+}
+
+// Only a definition in an excluded section becomes local.
+TEST(ObjectWriter, OnlyExcludedDefinitionsBecomeLocal) {
+  LocalizeInput K;
+  K.E.Localize = {K.symbol("live")};
+  auto Out = writeObject(K.obj(), K.E);
+  ASSERT_FALSE(bool(Out));
+  EXPECT_NE(toString(Out.takeError()).find("live is defined in a section "
+                                           "that stays"),
+            std::string::npos);
+}
+
+// The writer's own hidden snippet symbols in a piece of an excluded owner
+// are local too (nothing outside the object names them).
+TEST(ObjectWriter, SnippetSymbolsOfExcludedOwnersAreLocal) {
+  RelSnippets K;
+  // The same object as a RELA one would read: its addends resolved.
+  K.obj().Relocs[0].Addend = 1;
+  K.obj().Relocs[1].Addend = 4;
+  K.obj().Relocs[2].Addend = 2;
+  K.E.Exclude = {sectionIndex(K.obj(), ".text.g")};
+  Rewritten R = rewrite(K.obj(), K.E);
+  ASSERT_FALSE(bool(R.Obj->loadRelocs()));
+  auto Rs = R.Obj->relocsOf(sectionIndex(*R.Obj, ".altinstructions"));
+  ASSERT_EQ(Rs.size(), 3u);
+  const ElfSymbol &G = R.Obj->Symbols[Rs[0].Symbol];
+  EXPECT_TRUE(StringRef(G.Name).starts_with("__sysgc_snippet_"));
+  EXPECT_EQ(G.Binding, ELF::STB_LOCAL);
+  EXPECT_LT(Rs[0].Symbol, R.Obj->FirstGlobal);
+  EXPECT_TRUE(R.Obj->Sections[G.Shndx].Flags & ELF::SHF_EXCLUDE);
+}
+
+// What lld makes of it. The second object defines gone in removed code.
+const char *const GoneYaml = R"(
+--- !ELF
+FileHeader: { Class: ELFCLASS64, Data: ELFDATA2LSB, Type: ET_REL, Machine: EM_X86_64 }
+Sections:
+  - { Name: .text.gone, Type: SHT_PROGBITS, Flags: [ SHF_ALLOC, SHF_EXECINSTR ], AddressAlign: 16, Content: "C3" }
+  - { Name: .text.printk, Type: SHT_PROGBITS, Flags: [ SHF_ALLOC, SHF_EXECINSTR ], AddressAlign: 16, Content: "C3" }
+Symbols:
+  - { Name: gone, Type: STT_FUNC, Section: .text.gone, Binding: STB_GLOBAL, Size: 1 }
+  - { Name: printk, Type: STT_FUNC, Section: .text.printk, Binding: STB_GLOBAL, Size: 1 }
+)";
+
+namespace {
+// ld.lld-22 (no --gc-sections, as a kernel's Retain-mode link) on the
+// objects; its exit code, stderr and output.
+struct LldRun {
+  int RC = -1;
+  std::string Err;
+  std::unique_ptr<MemoryBuffer> Out;
+};
+
+LldRun runLldOn(const std::vector<std::vector<char>> &Objects) {
+  LldRun Run;
+  auto Lld = sys::findProgramByName("ld.lld-22");
+  if (!Lld)
+    return Run;
+  SmallString<128> Dir;
+  EXPECT_FALSE(sys::fs::createUniqueDirectory("sysgc-writer-lld", Dir));
+  std::vector<std::string> Args = {*Lld, "-e", "live", "-o",
+                                   (Dir + "/out").str()};
+  for (size_t I = 0; I < Objects.size(); ++I) {
+    std::string P = (Dir + "/" + Twine(I) + ".o").str();
+    std::error_code EC;
+    raw_fd_ostream OS(P, EC);
+    OS.write(Objects[I].data(), Objects[I].size());
+    Args.push_back(P);
+  }
+  std::string ErrFile = (Dir + "/stderr").str();
+  std::vector<StringRef> ArgRefs(Args.begin(), Args.end());
+  std::optional<StringRef> Redirects[] = {std::nullopt, StringRef(ErrFile),
+                                          StringRef(ErrFile)};
+  Run.RC = sys::ExecuteAndWait(*Lld, ArgRefs, std::nullopt, Redirects);
+  if (auto B = MemoryBuffer::getFile(ErrFile))
+    Run.Err = (*B)->getBuffer().str();
+  if (auto B = MemoryBuffer::getFile(Dir + "/out"))
+    Run.Out = std::move(*B);
+  sys::fs::remove_directories(Dir);
+  return Run;
+}
+
+// The undefined symbols lld left in its output's .symtab.
+std::vector<std::string> undefinedIn(const MemoryBuffer &Out) {
+  auto O = ElfObject::create(Out.getMemBufferRef(), "out", false);
+  EXPECT_TRUE(bool(O)) << toString(O.takeError());
+  std::vector<std::string> U;
+  for (size_t I = 1; I < (*O)->Symbols.size(); ++I)
+    if ((*O)->Symbols[I].isUndefined())
+      U.push_back((*O)->Symbols[I].Name.str());
+  return U;
+}
+
+// Both objects rewritten, their removed code excluded, with or without
+// its globals made local.
+std::vector<std::vector<char>> rewriteBoth(bool Localize,
+                                           const char *Yaml = LocalizeYaml) {
+  LocalizeInput K(Yaml);
+  TestInputs In2;
+  In2.add(GoneYaml, "gone.o");
+  ElfObject &Gone = *In2.Set.Objects[0].Elf;
+  ObjectEdits E2;
+  E2.Exclude = {sectionIndex(Gone, ".text.gone")};
+  if (!Localize)
+    K.E.Localize.clear();
+  else
+    E2.Localize = {1};
+  auto A = writeObject(K.obj(), K.E);
+  auto B = writeObject(Gone, E2);
+  EXPECT_TRUE(A && B);
+  if (!A || !B) {
+    consumeError(A.takeError());
+    consumeError(B.takeError());
+    return {};
+  }
+  return {std::move(*A), std::move(*B)};
+}
+} // namespace
+
+TEST(ObjectWriter, LldLeavesNoPhantomUndefinedSymbols) {
+  LldRun Before = runLldOn(rewriteBoth(false));
+  if (Before.RC == -1)
+    GTEST_SKIP() << "ld.lld-22 not found";
+  ASSERT_EQ(Before.RC, 0) << Before.Err;
+  // lld's reading of a global in an SHF_EXCLUDE section, without
+  // --gc-sections: an undefined symbol in the output.
+  EXPECT_EQ(undefinedIn(*Before.Out),
+            (std::vector<std::string>{"dead", "gone"}));
+  LldRun After = runLldOn(rewriteBoth(true));
+  ASSERT_EQ(After.RC, 0) << After.Err;
+  EXPECT_EQ(undefinedIn(*After.Out), std::vector<std::string>{});
+  // The debug info's reference to the removed function resolves as lld
+  // resolves one to a discarded section: the tombstone (0), not an error;
+  // its reference to live is live's address.
+  auto O = ElfObject::create(After.Out->getMemBufferRef(), "out", false);
+  ASSERT_TRUE(bool(O));
+  const ElfSection *Debug = nullptr;
+  uint64_t LiveAddr = 0;
+  for (const ElfSection &S : (*O)->Sections)
+    if (S.Name == ".debug_info")
+      Debug = &S;
+  for (const ElfSymbol &S : (*O)->Symbols)
+    if (S.Name == "live")
+      LiveAddr = S.Value;
+  ASSERT_TRUE(Debug && Debug->Contents.size() == 16);
+  EXPECT_EQ(support::endian::read64le(Debug->Contents.data()), 0u);
+  EXPECT_NE(LiveAddr, 0u);
+  EXPECT_EQ(support::endian::read64le(Debug->Contents.data() + 8), LiveAddr);
+}
+
+// The safety net holds: a kept section that still calls a removed global,
+// of its own object (dead) or of another (gone), is lld's error, as it was
+// before they became local.
+TEST(ObjectWriter, LldStillRefusesAKeptReferenceToALocalizedSymbol) {
+  for (const char *Callee : {"dead", "gone"}) {
+    std::string Yaml = LocalizeYaml;
+    // live calls Callee instead of printk.
+    size_t At = Yaml.find("Symbol: printk");
+    ASSERT_NE(At, std::string::npos);
+    Yaml.replace(At, strlen("Symbol: printk"), std::string("Symbol: ") + Callee);
+    for (bool Localize : {false, true}) {
+      LldRun Run = runLldOn(rewriteBoth(Localize, Yaml.c_str()));
+      if (Run.RC == -1)
+        GTEST_SKIP() << "ld.lld-22 not found";
+      EXPECT_NE(Run.RC, 0);
+      EXPECT_NE(Run.Err.find(std::string("relocation refers to a symbol in a "
+                                         "discarded section: ") +
+                             Callee),
+                std::string::npos)
+          << Callee << (Localize ? " made local" : "") << ": " << Run.Err;
+    }
+  }
 }

@@ -4,8 +4,10 @@
 // relocatable file: dispatch relocations pointed at another symbol, table
 // sections cut into SHF_LINK_ORDER pieces (new sections appended, so every
 // existing section and symbol index stays valid), SHF_EXCLUDE on the
-// sections lld must not collect, adjacent sections joined for lld. Extended section numbering (SHN_XINDEX) is
-// produced whenever the section count needs it. The input is never touched.
+// sections lld must not collect, the globals they define made local,
+// adjacent sections joined for lld. Extended section numbering (SHN_XINDEX)
+// is produced whenever the section count needs it. The input is never
+// touched.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SYSGC_REWRITE_OBJECTWRITER_H
@@ -32,6 +34,15 @@ struct ObjectEdits {
   std::vector<uint32_t> Exclude;
   /// (section index, new name).
   std::vector<std::pair<uint32_t, std::string>> Renames;
+  /// Global symbols (indices into ElfObject::Symbols) that reach lld as
+  /// locals of an excluded section: each one defined in an excluded
+  /// section, or an undefined reference to a name whose definition is. lld
+  /// turns a global defined in a discarded section into an undefined symbol
+  /// and, without --gc-sections, lists it in the output's .symtab: a
+  /// phantom `U` that no lld collection leaves. As a local it is dropped
+  /// silently, and a kept reference to it is still lld's "relocation refers
+  /// to a symbol in a discarded section".
+  std::vector<uint32_t> Localize;
   /// Join each run of adjacent allocated sections that lld would place one
   /// after the other (same name, type and flags; nothing else allocated
   /// and kept in between) into its first section: contents laid out as lld
@@ -48,14 +59,15 @@ struct ObjectEdits {
 
   bool empty() const {
     return Retargets.empty() && Splits.empty() && RangeSplits.empty() &&
-           Exclude.empty() && Renames.empty();
+           Exclude.empty() && Renames.empty() && Localize.empty();
   }
 };
 
 /// The plan cut into each object's edits (indexed like InputSet::Objects).
 /// The result points into Plan (and Placement), which must outlive it.
 /// With a Placement, sections are joined where the plan allows it (Retain
-/// mode, an architecture with a trap fill).
+/// mode, an architecture with a trap fill). Reads symbols only, never
+/// relocations (a reused plan's link has not read them).
 std::vector<ObjectEdits> editsFromPlan(const SectionGraph &G,
                                        const LinkPlan &Plan,
                                        const SectionPlacement *Placement =
