@@ -254,15 +254,39 @@ MutableArrayRef<uint8_t> ObjectModel::editableBytes(uint32_t Sec) {
   return *Own;
 }
 
+// Writes Value as a Size-byte word in byte order E.
+static void writeWord(uint8_t *P, unsigned Size, uint64_t Value,
+                      endianness E) {
+  if (Size == 4)
+    support::endian::write32(P, uint32_t(Value), E);
+  else
+    support::endian::write64(P, Value, E);
+}
+
+// Is a Type addend the whole Size-byte word it patches, so that writing the
+// word writes the addend? Asked of the architecture's own reader (the one
+// the object was read with): an instruction field, or arm's 31-bit PREL31
+// whose top bit means something else, reads these words otherwise.
+static bool addendIsTheWord(const ArchInfo &Arch, uint32_t Type,
+                            unsigned Size, endianness E) {
+  uint64_t Top = Size == 4 ? 0x80000000u : 0x8000000000000000u;
+  for (uint64_t V : {uint64_t(1), Top, Top | 4, uint64_t(0x12345678)}) {
+    uint8_t Buf[8];
+    writeWord(Buf, Size, V, E);
+    int64_t Want = Size == 4 ? int64_t(int32_t(uint32_t(V))) : int64_t(V);
+    if (Arch.implicitAddend(Type, ArrayRef<uint8_t>(Buf, Size)) != Want)
+      return false;
+  }
+  return true;
+}
+
 Error ObjectModel::setAddend(ElfReloc &R, int64_t Addend, uint32_t Sec,
                              uint64_t Off) {
   if (O.IsRela) {
     R.Addend = Addend;
     return Error::success();
   }
-  const ArchInfo *Arch = getArch(O.Machine);
-  std::optional<unsigned> Size =
-      Arch ? Arch->tableRelocSize(R.Type) : std::nullopt;
+  const ArchInfo *Arch = getArch(O.Machine, O.Is64);
   std::string Type = Arch ? Arch->relocName(R.Type) : std::to_string(R.Type);
   auto Where = [&] {
     return formatv("{0}+{1:x}", Sec < O.Sections.size() ? O.describe(Sec)
@@ -270,33 +294,31 @@ Error ObjectModel::setAddend(ElfReloc &R, int64_t Addend, uint32_t Sec,
                    Off)
         .str();
   };
-  if (!Size || (*Size != 4 && *Size != 8))
+  endianness E = O.IsLittleEndian ? endianness::little : endianness::big;
+  std::optional<unsigned> Size =
+      Arch ? Arch->tableRelocSize(R.Type) : std::nullopt;
+  if (!Size || (*Size != 4 && *Size != 8) ||
+      !addendIsTheWord(*Arch, R.Type, *Size, E))
     return makeError("{0}: relocation {1} in a REL object: its addend lives "
-                     "in the section's bytes, and sysgc does not know how "
-                     "this type stores it",
+                     "in the bytes it patches, and sysgc can write it back "
+                     "only where it is the whole word",
                      Where(), Type);
   MutableArrayRef<uint8_t> Bytes = editableBytes(Sec);
   if (Off + *Size > Bytes.size())
     return makeError("{0}: relocation {1} patches past the section's end",
                      Where(), Type);
-  endianness E = O.IsLittleEndian ? endianness::little : endianness::big;
   uint8_t *P = Bytes.data() + Off;
-  int64_t Old = *Size == 4 ? SignExtend64<32>(support::endian::read32(P, E))
-                           : int64_t(support::endian::read64(P, E));
+  int64_t Old = Arch->implicitAddend(R.Type, ArrayRef<uint8_t>(P, *Size));
   if (Old != R.Addend)
     return makeError("{0}: relocation {1}: the section holds the implicit "
                      "addend {2}, the relocation was read with {3} (REL "
                      "addends must be read from the section's bytes)",
                      Where(), Type, Old, R.Addend);
-  if (*Size == 4) {
-    if (!isInt<32>(Addend) && !isUInt<32>(Addend))
-      return makeError("{0}: relocation {1}: addend {2} does not fit its "
-                       "32-bit field",
-                       Where(), Type, Addend);
-    support::endian::write32(P, uint32_t(Addend), E);
-  } else {
-    support::endian::write64(P, uint64_t(Addend), E);
-  }
+  if (*Size == 4 && !isInt<32>(Addend))
+    return makeError("{0}: relocation {1}: addend {2} does not fit its "
+                     "32-bit field",
+                     Where(), Type, Addend);
+  writeWord(P, *Size, uint64_t(Addend), E);
   R.Addend = Addend;
   return Error::success();
 }

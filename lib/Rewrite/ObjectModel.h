@@ -110,9 +110,9 @@ public:
              llvm::function_ref<std::pair<uint32_t, uint64_t>(uint64_t)> Dest);
   /// Give relocation R a new addend. R patches the bytes of output section
   /// Sec at Off: a REL object keeps its addends there (lld's implicit
-  /// addends), so they are rewritten too. They must hold R's old addend
-  /// (the reader resolved it), in a field of a size the architecture knows
-  /// (ArchInfo::tableRelocSize: the whole field is the addend).
+  /// addends), so they are rewritten too. They must hold R's old addend as
+  /// the architecture reads it (ArchInfo::implicitAddend, the reader's
+  /// own), in a data word that is the whole addend (tableRelocSize).
   llvm::Error setAddend(ElfReloc &R, int64_t Addend, uint32_t Sec,
                         uint64_t Off);
 

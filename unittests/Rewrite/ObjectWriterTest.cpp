@@ -673,11 +673,10 @@ struct RelSnippets {
 
 TEST(ObjectWriter, RelSnippetReferencesGetTheirAddendsWrittenBack) {
   RelSnippets K;
-  // What a reader that resolves implicit addends (lld's getImplicitAddend)
-  // hands the writer.
-  K.obj().Relocs[0].Addend = 1;
-  K.obj().Relocs[1].Addend = 4;
-  K.obj().Relocs[2].Addend = 2;
+  // The reader resolved the implicit addends (lld's getImplicitAddend).
+  ASSERT_EQ(K.obj().Relocs[0].Addend, 1);
+  ASSERT_EQ(K.obj().Relocs[1].Addend, 4);
+  ASSERT_EQ(K.obj().Relocs[2].Addend, 2);
   Rewritten R = rewrite(K.obj(), K.E);
   // 1 -> g's piece at 0; 4 -> what stays, now at 1; 2 -> g's piece at 1.
   EXPECT_EQ(hex(R.section(".altinstructions")->Contents),
@@ -700,10 +699,52 @@ TEST(ObjectWriter, RelSnippetReferencesGetTheirAddendsWrittenBack) {
 // wrong targets: refused, not guessed.
 TEST(ObjectWriter, RelAddendsNotReadAreRefused) {
   RelSnippets K;
+  for (ElfReloc &R : K.obj().Relocs)
+    R.Addend = 0;
   auto Out = writeObject(K.obj(), K.E);
   ASSERT_FALSE(bool(Out));
   std::string Msg = toString(Out.takeError());
   EXPECT_NE(Msg.find("implicit addend 1"), std::string::npos) << Msg;
+}
+
+// The same on 32-bit arm, whose references are absolute words (written
+// back) or, in unwind tables, PREL31: 31 bits of the word, whose top bit
+// means something else (refused rather than clobbered).
+TEST(ObjectWriter, ArmRelSnippetReferences) {
+  for (const char *Type : {"R_ARM_ABS32", "R_ARM_PREL31"}) {
+    std::string Yaml = RelSnippetsYaml;
+    auto Replace = [&](StringRef From, StringRef To) {
+      for (size_t At; (At = Yaml.find(From.str())) != std::string::npos;)
+        Yaml.replace(At, From.size(), To.str());
+    };
+    Replace("ELFCLASS64", "ELFCLASS32");
+    Replace("EM_X86_64", "EM_ARM");
+    Replace("R_X86_64_PC32", Type);
+    TestInputs In;
+    In.add(Yaml, "arm.o");
+    ElfObject &O = *In.Set.Objects[0].Elf;
+    ASSERT_FALSE(bool(O.loadRelocs()));
+    RangeSplit S{0, sectionIndex(O, ".altinstr_replacement"), {{0, 1}, {1, 3}},
+                 {{sectionIndex(O, ".text.f"), {0}},
+                  {sectionIndex(O, ".text.g"), {1}}},
+                 {{0, 0}, {1, 0}, {2, 0}}};
+    ObjectEdits E;
+    E.RangeSplits = {&S};
+    auto Out = writeObject(O, E);
+    if (StringRef(Type) == "R_ARM_PREL31") {
+      ASSERT_FALSE(bool(Out));
+      std::string Msg = toString(Out.takeError());
+      EXPECT_NE(Msg.find("only where it is the whole word"), std::string::npos)
+          << Msg;
+      continue;
+    }
+    ASSERT_TRUE(bool(Out)) << toString(Out.takeError());
+    auto R = ElfObject::create(
+        MemoryBufferRef(StringRef(Out->data(), Out->size()), "out.o"), "out.o");
+    ASSERT_TRUE(bool(R));
+    EXPECT_EQ(hex((*R)->Sections[sectionIndex(**R, ".altinstructions")].Contents),
+              "000000000100000001000000");
+  }
 }
 
 // A removed function (dead, global, in an excluded section) calls another
@@ -840,10 +881,6 @@ TEST(ObjectWriter, OnlyExcludedDefinitionsBecomeLocal) {
 // are local too (nothing outside the object names them).
 TEST(ObjectWriter, SnippetSymbolsOfExcludedOwnersAreLocal) {
   RelSnippets K;
-  // The same object as a RELA one would read: its addends resolved.
-  K.obj().Relocs[0].Addend = 1;
-  K.obj().Relocs[1].Addend = 4;
-  K.obj().Relocs[2].Addend = 2;
   K.E.Exclude = {sectionIndex(K.obj(), ".text.g")};
   Rewritten R = rewrite(K.obj(), K.E);
   ASSERT_FALSE(bool(R.Obj->loadRelocs()));
