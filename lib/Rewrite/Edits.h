@@ -1,4 +1,4 @@
-//===- Edits.h - The edits the writer applies, one per file ------*- C++ -*-===//
+//===- Edits.h - The edits the writer applies, one per file -----*- C++ -*-===//
 //
 // Each edit changes the object model in one way and lives in the file named
 // after it; ObjectWriter.cpp applies them in the order their comments

@@ -21,8 +21,8 @@ namespace {
 // definition is excluded would leave a phantom undefined symbol in the
 // output; as a local in every object (the definitions, and the undefined
 // references, which only excluded code uses in a correct plan) it leaves
-// nothing. Symbols only, no relocations: a reused plan's link has not read
-// them (the writer checks each object's own).
+// nothing, and lld still refuses any kept use of it. Symbols only, no
+// relocations: a reused plan's link has not read them.
 class DeadGlobals {
 public:
   DeadGlobals(const SectionGraph &G, const LinkPlan &Plan)

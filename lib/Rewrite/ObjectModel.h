@@ -35,7 +35,8 @@ struct OutSection {
   uint64_t EntSize = 0;
   uint64_t Size = 0;      // for NOBITS
   llvm::ArrayRef<uint8_t> Data; // borrowed, or in the model's own storage
-  llvm::MutableArrayRef<ElfReloc> Relocs; // when re-encoded (then Data is unused)
+  /// When re-encoded (then Data is unused).
+  llvm::MutableArrayRef<ElfReloc> Relocs;
   bool EncodeRelocs = false;
   /// An input relocation section: its relocations as read, encoded anew
   /// from here (instead of Data copied) once the symbols are renumbered.

@@ -79,7 +79,8 @@ Error sysgc::rewrite::splitRanges(ObjectModel &M, const RangeSplit &RS) {
     for (uint32_t I = 0; I < NR; ++I) {
       if (PieceOfRange[I] == ~0u)
         continue;
-      Rest.insert(Rest.end(), In.begin() + Pos, In.begin() + RS.Ranges[I].first);
+      Rest.insert(Rest.end(), In.begin() + Pos,
+                  In.begin() + RS.Ranges[I].first);
       Pos = RS.Ranges[I].second;
     }
     Rest.insert(Rest.end(), In.begin() + Pos, In.end());
