@@ -167,3 +167,17 @@ Expected<std::unique_ptr<InputSet>> InputSet::read(const LinkCommand &Cmd,
   }
   return std::move(S);
 }
+
+std::vector<LldInput>
+InputSet::lldInputs(ArrayRef<std::string> NewPath) const {
+  std::vector<LldInput> R;
+  for (size_t F = 0; F < Objects.size() && F < NewPath.size(); ++F) {
+    const InputObject &O = Objects[F];
+    // Unchanged thin-archive members are read where they are.
+    if (NewPath[F].empty() || NewPath[F] == O.MemberName ||
+        NewPath[F] == Files[O.InputIndex].Path)
+      continue;
+    R.push_back({NewPath[F], O.Name});
+  }
+  return R;
+}

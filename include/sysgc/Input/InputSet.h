@@ -11,6 +11,7 @@
 #define SYSGC_INPUT_INPUTSET_H
 
 #include "sysgc/Link/LinkCommand.h"
+#include "sysgc/Link/Lld.h"
 #include "sysgc/Object/ElfObject.h"
 #include "llvm/Object/Archive.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -62,6 +63,11 @@ public:
   /// archives are refused: their members live on disk.
   llvm::Error addFileBuffer(llvm::MemoryBufferRef Buf, std::string Path,
                             bool WholeArchive);
+
+  /// The files lld reads in place of rewritten objects, each with the
+  /// object it stands for (runLldContained names them in its diagnostics).
+  /// NewPath is indexed like Objects: "" where lld reads the object itself.
+  std::vector<LldInput> lldInputs(llvm::ArrayRef<std::string> NewPath) const;
 
   std::vector<InputObject> Objects;
   /// Parallel to LinkCommand::Inputs.
