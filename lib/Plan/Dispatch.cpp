@@ -264,6 +264,11 @@ Error sysgc::planDispatch(const SectionGraph &G, const Allowlist &Allow,
           D.Allowed |= Allow.allows(Abi->Name, Nr);
       }
       D.Retarget = !D.Allowed;
+      if (D.Retarget && O.Symbols[R.Symbol].Type == ELF::STT_SECTION)
+        if (SymbolRef At = G.symbolAt(
+                E.To, R.Addend + Arch.targetBias(R.Type, Exec));
+            At.valid())
+          D.NewAddend = R.Addend - int64_t(G.symbol(At).Value);
       if (D.Retarget && (Site.NiSymbol.empty() ||
                          G.sectionOf(G.lookup(Site.NiSymbol)) == NoNode))
         return makeError("{0}: cannot disable {1}: this link defines no {2} "
@@ -297,6 +302,15 @@ Error sysgc::planDispatch(const SectionGraph &G, const Allowlist &Allow,
     Plan.Warnings.push_back(Msg);
   }
   return checkInlinedCases(G, Opts, Plan);
+}
+
+std::vector<std::pair<uint32_t, int64_t>>
+LinkPlan::retargetAddendsOf(uint32_t File) const {
+  std::vector<std::pair<uint32_t, int64_t>> Out;
+  for (const DispatchEdge &D : DispatchEdges)
+    if (D.Retarget && D.File == File && D.NewAddend)
+      Out.push_back({D.Reloc, *D.NewAddend});
+  return Out;
 }
 
 std::vector<std::pair<uint32_t, std::string>>

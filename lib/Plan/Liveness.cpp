@@ -392,8 +392,11 @@ void sysgc::planLiveness(const SectionGraph &G, const SectionKinds &K,
   BitVector UnknownTable(N);
   for (NodeId R : Roots) {
     const ElfSection &S = G.section(R);
+    // A compiler-made SHF_LINK_ORDER section (.ARM.exidx) is a piece of
+    // its function: it pins nothing, whatever it points at.
     if ((S.Flags & ELF::SHF_EXECINSTR) || Referenced[R] || IsDispatch[R] ||
-        IsKnownTable(R) || UnknownTable[R])
+        IsKnownTable(R) || UnknownTable[R] ||
+        linkOrderOwner(G, R) != NoNode)
       continue;
     for (const GraphEdge &E : G.edges(R))
       if (E.To != NoNode && Plan.Candidate[E.To]) {

@@ -219,6 +219,8 @@ std::string sysgc::serializePlan(const LinkPlan &Plan) {
     W.u32s(E.Nrs);
     W.u8(E.Allowed);
     W.u8(E.Retarget);
+    W.u8(E.NewAddend.has_value());
+    W.u64(uint64_t(E.NewAddend.value_or(0)));
   }
   W.u32(Plan.Splits.size());
   for (const TableSplit &S : Plan.Splits) {
@@ -355,6 +357,10 @@ Expected<LinkPlan> sysgc::deserializePlan(StringRef Data, const SectionGraph &G,
     E.Nrs = R.u32s(~0u);
     E.Allowed = R.u8();
     E.Retarget = R.u8();
+    bool HasAddend = R.u8();
+    int64_t Addend = int64_t(R.u64());
+    if (HasAddend)
+      E.NewAddend = Addend;
   }
   P.Splits.resize(R.count(20));
   for (TableSplit &S : P.Splits) {

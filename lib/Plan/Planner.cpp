@@ -191,9 +191,25 @@ void sysgc::planStatuses(const SectionGraph &G, const Allowlist &Allow,
       SyscallStatus S{AbiName, D.Nr, D.Name.str(), "", SyscallState::Kept, ""};
       NodeId EntryNode = NoNode;
       for (const std::string &Sym : Naming.entrySymbols(D)) {
+        if (Sym == Ni)
+          continue;
         SymbolRef Ref = G.lookup(Sym);
-        if (!Ref.valid() || G.symbol(Ref).Binding == ELF::STB_WEAK ||
-            G.sectionOf(Ref) == NoNode || Sym == Ni)
+        if (!Ref.valid()) {
+          // A local entry (arm's sys_mmap2 in .entry.text) has no global
+          // name: the dispatch relocation that names it says where it is.
+          for (const DispatchEdge &E : Plan.DispatchEdges)
+            if (E.Entry == Sym && Plan.Dispatch[E.Site].Abi == AbiName)
+              if (NodeId T = G.relocTarget(E.File, E.Reloc); T != NoNode) {
+                S.Entry = Sym;
+                EntryNode = T;
+                break;
+              }
+          if (EntryNode != NoNode)
+            break;
+          continue;
+        }
+        if (G.symbol(Ref).Binding == ELF::STB_WEAK ||
+            G.sectionOf(Ref) == NoNode)
           continue; // weak: a COND_SYSCALL stub that returns -ENOSYS
         S.Entry = Sym;
         EntryNode = G.sectionOf(Ref);

@@ -310,6 +310,25 @@ Error sysgc::planTables(const SectionGraph &G, const SectionKinds &K,
         }
         Owners = It->second;
       } else {
+        // An entry that names its own table through the section symbol
+        // (a riscv "1b - ." whose SUB is .table + offset instead of a
+        // label at the entry, as some assemblers write it) would point at
+        // its old place once it moves: refuse rather than corrupt it.
+        // clang's riscv objects name a local label in the entry instead,
+        // which moves with it.
+        auto SelfBySection = llvm::find_if(O.relocsOf(S), [&](const ElfReloc &R) {
+          const ElfSymbol &Sym = O.Symbols[R.Symbol];
+          return Sym.Type == ELF::STT_SECTION && Sym.Shndx == S;
+        });
+        if (SelfBySection != O.relocsOf(S).end()) {
+          if (Error E = Refuse("the entry at offset " +
+                               Twine::utohexstr(SelfBySection->Offset) +
+                               " refers to the table itself through its "
+                               "section symbol, which would not follow the "
+                               "entry into its piece"))
+            return E;
+          continue;
+        }
         for (const ElfReloc &R : O.relocsOf(S)) {
           if (R.Offset >= Sec.Size) {
             return makeError("{0}: relocation at {1:x} is past the end "

@@ -27,7 +27,8 @@ namespace sysgc::rewrite {
 /// symbol of the given name.
 llvm::Error
 retarget(ObjectModel &M,
-         llvm::ArrayRef<std::pair<uint32_t, std::string>> Retargets);
+         llvm::ArrayRef<std::pair<uint32_t, std::string>> Retargets,
+         llvm::ArrayRef<std::pair<uint32_t, int64_t>> Addends = {});
 
 /// SplitRanges.cpp: cut byte ranges of a code section into per-owner
 /// link-order pieces. Before the tables: it changes the references they

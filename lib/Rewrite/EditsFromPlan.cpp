@@ -197,8 +197,10 @@ std::vector<ObjectEdits> sysgc::editsFromPlan(const SectionGraph &G,
       E.Placement = Placement;
       E.CodeFill = *Plan.Arch->TrapFill;
     }
-  for (uint32_t F = 0; F < In.Objects.size(); ++F)
+  for (uint32_t F = 0; F < In.Objects.size(); ++F) {
     Edits[F].Retargets = Plan.retargetsOf(F);
+    Edits[F].RetargetAddends = Plan.retargetAddendsOf(F);
+  }
   for (const TableSplit &S : Plan.Splits)
     Edits[S.File].Splits.push_back(&S);
   for (const RangeSplit &S : Plan.RangeSplits)

@@ -21,7 +21,7 @@ static Error applyEdits(ObjectModel &M, const ObjectEdits &E) {
   // Pieces of excluded owners are excluded as they are made.
   if (Error Err = noteExcluded(M, E.Exclude))
     return Err;
-  if (Error Err = retarget(M, E.Retargets))
+  if (Error Err = retarget(M, E.Retargets, E.RetargetAddends))
     return Err;
   // Before the tables: the references they hold into split code change.
   for (const RangeSplit *S : E.RangeSplits)

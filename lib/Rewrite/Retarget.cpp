@@ -1,9 +1,12 @@
 //===- Retarget.cpp - Point relocations at another symbol -----------------===//
 //
 // The dispatch edit: a relocation that named a removed syscall's entry names
-// the not-implemented stub instead. Only the symbol changes (its addend and
-// place stay), so the relocation section is re-encoded and nothing moves; a
-// name the object lacks becomes a new undefined global, appended.
+// the not-implemented stub instead. The symbol changes and its place stays,
+// so the relocation section is re-encoded and nothing moves; a name the
+// object lacks becomes a new undefined global, appended. The addend stays
+// too, unless the plan gives a new one: a relocation against a section
+// symbol picked its entry by its addend (a REL object's is rewritten in the
+// bytes).
 //
 //===----------------------------------------------------------------------===//
 #include "Edits.h"
@@ -14,7 +17,8 @@ using namespace sysgc::rewrite;
 using namespace llvm;
 
 Error sysgc::rewrite::retarget(
-    ObjectModel &M, ArrayRef<std::pair<uint32_t, std::string>> Retargets) {
+    ObjectModel &M, ArrayRef<std::pair<uint32_t, std::string>> Retargets,
+    ArrayRef<std::pair<uint32_t, int64_t>> Addends) {
   if (Retargets.empty())
     return Error::success();
   const ElfObject &O = M.O;
@@ -25,7 +29,12 @@ Error sysgc::rewrite::retarget(
       return makeError("{0}: no relocation #{1}", O.Name, Reloc);
     uint32_t Target = M.relocTarget(Reloc);
     MutableArrayRef<ElfReloc> Rs = M.editableRelocs(Target);
-    Rs[Reloc - O.Sections[Target].FirstReloc].Symbol = M.symbolNamed(Name);
+    ElfReloc &R = Rs[Reloc - O.Sections[Target].FirstReloc];
+    R.Symbol = M.symbolNamed(Name);
+    for (auto &[AR, Addend] : Addends)
+      if (AR == Reloc)
+        if (Error Err = M.setAddend(R, Addend, Target, R.Offset))
+          return Err;
   }
   return Error::success();
 }

@@ -34,6 +34,8 @@ std::string RewriteCache::key(const ElfObject &Obj,
      << Obj.contentHash() << "|";
   for (auto &[R, N] : E.Retargets)
     OS << "t" << R << ":" << N << ";";
+  for (auto &[R, A] : E.RetargetAddends)
+    OS << "a" << R << ":" << A << ";";
   for (const TableSplit *T : E.Splits) {
     OS << "s" << T->Sec << "/" << T->EntrySize << ":";
     for (const TablePiece &P : T->Pieces) {

@@ -223,20 +223,9 @@ TEST(RiscvPlan, RetainModeMovesOnlyTheDeadOwnersEntries) {
             (Pieces{{".text.__riscv_sys_socket", {0}}, {"", {1}}}));
 }
 
-TEST(RiscvPlan, SubRelocationsThroughTheSectionSymbolSplitAlike) {
-  // The same pairs with each SUB naming "__ex_table + offset".
-  Kernel K(riscvKernel(/*SectionSymbolSubs=*/true));
-  LinkPlan P = K.plan("read\ngetpid\n", GcMode::Collect);
-  EXPECT_EQ(K.pieces(P, "kernel.o", "__ex_table"),
-            (Pieces{{".text.__riscv_sys_socket", {0}},
-                    {".text.sock_alloc", {1}},
-                    {".text.__riscv_sys_read", {2}}}));
-  EXPECT_EQ(K.pieces(P, "kernel.o", "__jump_table"),
-            (Pieces{{".text.__riscv_sys_socket", {0}},
-                    {".text.__riscv_sys_read", {1}}}));
-  LinkPlan R = K.plan("read\ngetpid\n");
-  EXPECT_EQ(K.set(R.Dead).count("kernel.o:.text.sock_alloc"), 1u);
-}
+// The same pairs with each SUB naming "__ex_table + offset" are refused
+// (RiscvWriter.SectionSymbolSubsAreRefusedNotCorrupted): such a SUB would
+// not follow its entry into a piece.
 
 //===----------------------------------------------------------------------===//
 // arm64
@@ -343,11 +332,9 @@ TEST(Arm64Plan, TablesSplitByOwner) {
 // 32-bit arm
 //===----------------------------------------------------------------------===//
 
-// Every removed arm function has a .ARM.exidx that planLiveness takes for
-// a table sysgc has no layout for (ArmPlan.UnwindSectionsAreNoUnknownTables):
-// the other arm tests plan as --sysgc-unknown-tables=warn does, so that
-// they test the rest meanwhile. Set to false once that is fixed.
-constexpr bool ExidxLenient = true;
+// .ARM.exidx sections pin nothing (ArmPlan.UnwindSectionsAreNoUnknownTables):
+// the arm tests plan with unknown tables as errors, as sysgc-ld does.
+constexpr bool ExidxLenient = false;
 
 // What sysgc-ld does by default: plan the arm kernel with unknown tables
 // as errors. Liveness.cpp (planLiveness, the UnknownTable loop over Roots)

@@ -75,6 +75,11 @@ struct DispatchEdge {
   std::vector<uint32_t> Nrs;    // syscall numbers this entry serves
   bool Allowed = false;
   bool Retarget = false;
+  /// A relocation against a section symbol picks its entry by its addend
+  /// (arm's ".long sys_mmap2" of a local function of .entry.text reads
+  /// .entry.text + 0x470): retargeted, it needs this addend instead, the
+  /// old one less the entry's offset.
+  std::optional<int64_t> NewAddend;
 };
 
 enum class SyscallState {
@@ -175,6 +180,9 @@ struct LinkPlan {
 
   /// The relocations to retarget, per object: (reloc, new symbol name).
   std::vector<std::pair<uint32_t, std::string>> retargetsOf(uint32_t File) const;
+  /// The retargeted relocations whose addend changes too: (reloc, addend).
+  std::vector<std::pair<uint32_t, int64_t>>
+  retargetAddendsOf(uint32_t File) const;
 };
 
 /// What each allocated section's name makes it, read once per link: the

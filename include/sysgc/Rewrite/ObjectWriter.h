@@ -27,6 +27,8 @@ namespace sysgc {
 struct ObjectEdits {
   /// (index into ElfObject::Relocs, name of the new target symbol).
   std::vector<std::pair<uint32_t, std::string>> Retargets;
+  /// Of those, the ones whose addend changes too: (reloc, new addend).
+  std::vector<std::pair<uint32_t, int64_t>> RetargetAddends;
   std::vector<const TableSplit *> Splits;
   std::vector<const RangeSplit *> RangeSplits;
   /// Section indices to mark SHF_EXCLUDE (lld drops them as it reads
