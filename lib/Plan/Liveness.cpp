@@ -326,10 +326,14 @@ void sysgc::planLiveness(const SectionGraph &G, const SectionKinds &K,
   // .eh_frame counts as a known table: its FDEs follow their functions.
   enum : uint8_t { Alloc = 1, KnownTable = 2, BackRefCode = 4 };
   std::vector<uint8_t> Class(N);
+  // So is a compiler-made SHF_LINK_ORDER section (__patchable_function_
+  // entries, .ARM.exidx): a piece of the section it links to.
   for (NodeId I = 0; I < N; ++I) {
     if (!G.isAllocNode(I))
       continue;
-    Class[I] = Alloc | (K.Table[I] || K.EhFrame[I] ? KnownTable : 0) |
+    bool BackRefs = K.Table[I] || K.EhFrame[I] ||
+                    linkOrderOwner(G, I) != NoNode;
+    Class[I] = Alloc | (BackRefs ? KnownTable : 0) |
                (K.BackRefCode[I] ? BackRefCode : 0);
   }
   auto IsKnownTable = [&](NodeId I) { return Class[I] & KnownTable; };
