@@ -100,17 +100,22 @@ if [ "$ONLY_DIR" = 1 ]; then echo "$OUT"; exit 0; fi
 mkdir -p "$CACHE/bin" "$CACHE/src" "$CACHE/build"
 ln -sfn "$SYSGC_LD" "$CACHE/bin/ld.sysgc"
 
-# The shared source: unpacked once per package version under an exclusive
-# lock, then held shared while this build reads it.
+# The shared source: held under a shared lock while this build reads it;
+# unpacked (once per package version) under an exclusive one, which waits
+# for the builds reading an older version.
 SRC=$CACHE/src/linux-source-6.12
 exec 8>"$CACHE/src/linux-source-6.12.lock"
-flock -x 8
-if [ ! -f "$SRC/.unpacked-$SRCVER" ]; then
-  rm -rf "$SRC"
-  tar -C "$CACHE/src" -xf /usr/src/linux-source-6.12.tar.xz
-  touch "$SRC/.unpacked-$SRCVER"
-fi
 flock -s 8
+if [ ! -f "$SRC/.unpacked-$SRCVER" ]; then
+  flock -u 8
+  flock -x 8
+  if [ ! -f "$SRC/.unpacked-$SRCVER" ]; then
+    rm -rf "$SRC"
+    tar -C "$CACHE/src" -xf /usr/src/linux-source-6.12.tar.xz
+    touch "$SRC/.unpacked-$SRCVER"
+  fi
+  flock -s 8
+fi
 
 if [ ${#PATCHES[@]} -gt 0 ]; then
   # A private copy of the tree (hard links; every patched file is a new
@@ -120,7 +125,11 @@ if [ ${#PATCHES[@]} -gt 0 ]; then
   # (ccache's base_dir then shares objects between the two).
   mkdir -p "$PROOT/src" "$PROOT/build"
   exec 7>"$PROOT.lock"
-  flock -x 7
+  flock -s 7
+  if [ ! -f "$PROOT/src/linux-source-6.12/.sysgc-patched" ]; then
+    flock -u 7
+    flock -x 7
+  fi
   if [ ! -f "$PROOT/src/linux-source-6.12/.sysgc-patched" ]; then
     rm -rf "$PROOT/src/linux-source-6.12" "$PROOT/src/tmp"
     mkdir -p "$PROOT/src/tmp"
