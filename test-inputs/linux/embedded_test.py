@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""The real-kernel test on the embedded architectures (riscv, arm64, arm).
+
+For each ARCH/CONFIG of SYSGC_EMBEDDED_CONFIGS (default: DEFAULT_CONFIGS):
+  1. embedded.build() builds Debian's linux-source-6.12 for it once (cached
+     in /var/cache/sysgc, clang-22, function sections, LD=sysgc-ld);
+  2. its vmlinux links are redone through Kbuild twice, nothing recompiled:
+     "plain" (a retain-mode kernel, whose stock script names no function
+     section, with SYSGC_NORMALIZE_SECTIONS=yes: the same kernel laid out
+     as a DCE script would; a collect-mode kernel as it is) and "shrunk"
+     (SYSGC_ALLOW=ARCH-workload.allow), every kallsyms pass included;
+  3. both boot in QEMU with the busybox initramfs; the workload's output
+     must be the same but for the probes of removed syscalls, which read
+     -ENOSYS on the shrunk kernel only, and bad pointers read -EFAULT on
+     both (the split exception tables still fix faults up);
+  4. the figures (function bytes, compressed image, entries left, capture,
+     undefined symbols, what still pins a removed syscall) are checked and
+     merged into SYSGC_KERNEL_FIGURES (default build/kernel-figures.json)
+     under "ARCH/CONFIG".
+"""
+import gzip
+import json
+import os
+import subprocess
+import sys
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+import embedded  # noqa: E402
+
+SYSGC = os.environ.get("SYSGC", os.path.join(ROOT, "build/tools/sysgc/sysgc"))
+FIGURES = os.environ.get("SYSGC_KERNEL_FIGURES",
+                         os.path.join(ROOT, "build", "kernel-figures.json"))
+DEFAULT_CONFIGS = "riscv/tiny riscv/typical"
+CONFIGS = os.environ.get("SYSGC_EMBEDDED_CONFIGS", DEFAULT_CONFIGS).split()
+# The syscall entry prefix of each architecture's native ABI.
+PREFIX = {"riscv": "__riscv_sys_", "arm64": "__arm64_sys_", "arm": "sys_"}
+
+
+def function_bytes(path, prefix):
+    r = subprocess.run([SYSGC, "symbols", "--json", path], capture_output=True,
+                       text=True, check=True)
+    funcs = [s for s in json.loads(r.stdout) if s["kind"] == "function"]
+    return {"function_bytes": sum(s["size"] for s in funcs),
+            "functions": len(funcs),
+            "entries": sum(1 for s in funcs if s["name"].startswith(prefix))}
+
+
+def undefined(path):
+    r = subprocess.run(["llvm-nm-22", "-u", path], capture_output=True, text=True,
+                       check=True)
+    return sorted(set(l.split()[-1] for l in r.stdout.splitlines() if l.strip()))
+
+
+def compressed_size(image):
+    """The image as a boot loader gets it: zImage is compressed already,
+    Image (riscv, arm64) is gzipped as distributions ship it."""
+    with open(image, "rb") as f:
+        data = f.read()
+    if image.endswith("zImage"):
+        return len(data)
+    return len(gzip.compress(data, compresslevel=9, mtime=0))
+
+
+class Embedded(unittest.TestCase):
+    figures = {}
+
+    @classmethod
+    def tearDownClass(cls):
+        if not cls.figures:
+            return
+        merged = {}
+        if os.path.exists(FIGURES):
+            with open(FIGURES) as f:
+                merged = json.load(f)
+        merged.update(cls.figures)
+        os.makedirs(os.path.dirname(FIGURES), exist_ok=True)
+        with open(FIGURES, "w") as f:
+            json.dump(merged, f, indent=1, sort_keys=True)
+        print("kernel figures: " + FIGURES, file=sys.stderr)
+
+    def check(self, spec):
+        arch, config = spec.split("/")
+        build = embedded.build(arch, config)
+        allow = embedded.allowlist(arch)
+        initrd = os.path.join(build, "sysgc-initramfs.cpio.gz")
+        embedded.initramfs(arch, initrd, compat=embedded.has_compat(build))
+        collect = embedded.collect_mode(build)
+
+        plain = embedded.relink(build, {} if collect else
+                                {"SYSGC_NORMALIZE_SECTIONS": "yes"}, "plain")
+        report = os.path.join(build, "sysgc-report.json")
+        shrunk = embedded.relink(build, {"SYSGC_ALLOW": allow, "SYSGC_REPORT": report},
+                                 "shrunk")
+        self.assertIn("sysgc-ld: ", shrunk.log)
+        with open(report) as f:
+            rep = json.load(f)
+        self.assertEqual(rep["mode"], "collect" if collect else "retain")
+
+        image = os.path.basename(embedded.image_path(build))
+        lines = {}
+        for name, r in (("plain", plain), ("shrunk", shrunk)):
+            log = embedded.boot(arch, os.path.join(r.dir, image), initrd)
+            lines[name] = embedded.workload(log)
+            self.assertIsNotNone(lines[name], "%s %s did not finish its workload:\n%s"
+                                 % (spec, name, log[-3000:]))
+        enosys = embedded.expected_enosys(arch, allow, lines["plain"])
+        self.assertTrue(enosys, "the workload probes no removed syscall")
+        self.assertEqual(embedded.check_probes(lines["plain"], ()), [])
+        self.assertEqual(embedded.check_probes(lines["shrunk"], enosys), [])
+        probes = embedded.probes(lines["shrunk"])
+        self.assertTrue(any(err == 14 for _, err in probes.values()),
+                        "no bad-pointer probe read -EFAULT")
+        # The same output but for the removed syscalls' probes.
+        strip = lambda ls: [l for l in ls
+                            if not any(("probe%d %s " % k) in l + " " for k in enosys)]
+        self.assertEqual(strip(lines["plain"]), strip(lines["shrunk"]))
+
+        prefix = PREFIX[arch]
+        p = function_bytes(os.path.join(plain.dir, "vmlinux"), prefix)
+        s = function_bytes(os.path.join(shrunk.dir, "vmlinux"), prefix)
+        self.assertLess(s["function_bytes"], p["function_bytes"])
+        self.assertLess(s["entries"], p["entries"])
+        capture = rep["capture"]
+        self.assertGreaterEqual(capture["ratio"], 0.95, capture)
+        up, us = (undefined(os.path.join(r.dir, "vmlinux")) for r in (plain, shrunk))
+        self.assertEqual(sorted(set(us) - set(up)), [],
+                         "the shrunk vmlinux has undefined symbols plain lld's lacks")
+        removed = p["function_bytes"] - s["function_bytes"]
+        self.figures[spec] = {
+            "mode": rep["mode"],
+            "plain": dict(p, image_compressed_bytes=compressed_size(
+                os.path.join(plain.dir, image))),
+            "shrunk": dict(s, image_compressed_bytes=compressed_size(
+                os.path.join(shrunk.dir, image))),
+            "removed_function_bytes": removed,
+            "removed_percent": round(100.0 * removed / p["function_bytes"], 2),
+            "capture": capture,
+            "kept_alive": rep["kept_alive"],
+            "undefined_symbols": {"plain": len(up), "shrunk": len(us)},
+            "relink_seconds": round(shrunk.seconds, 1),
+            "allowlist": os.path.basename(allow),
+        }
+
+    def test_kernels(self):
+        for spec in CONFIGS:
+            with self.subTest(config=spec):
+                self.check(spec)
+
+
+if __name__ == "__main__":
+    unittest.main()
