@@ -170,6 +170,12 @@ Expected<std::vector<uint64_t>> branchTargets(const ElfObject &O,
 namespace {
 // A definition the output must hold unless dead: a sized function or object.
 bool counted(const ElfSymbol &S) {
+  // A local .L symbol is the assembler's (arm keeps .L.str for REL
+  // relocations into strings): lld drops it from its output's symbol table
+  // (always in an SHF_MERGE section, everywhere with -X), so it says
+  // nothing about what lld collected.
+  if (S.Binding == ELF::STB_LOCAL && S.Name.starts_with(".L"))
+    return false;
   return S.Size && !S.Name.empty() &&
          (S.Type == ELF::STT_FUNC || S.Type == ELF::STT_OBJECT);
 }
