@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "sysgc/Object/ElfObject.h"
+#include "LinkChecks.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/xxhash.h"
 #include "sysgc/Support/Error.h"
@@ -44,6 +45,17 @@ StringRef ElfObject::relocName(uint32_t Type) const {
 template <class ELFT>
 static Error readRelocs(ElfObject &O, const ELFFile<ELFT> &F,
                         ArrayRef<typename ELFT::Shdr> Shdrs);
+
+// E, prefixed with the file's name unless it names it already
+// ("vmlinux.o:(.text.foo): ...", as lld names a section).
+static Error named(Error E, StringRef Name) {
+  if (!E)
+    return E;
+  std::string Msg = toString(std::move(E));
+  if (StringRef(Msg).starts_with((Name + ":").str()))
+    return createStringError(inconvertibleErrorCode(), Msg);
+  return createStringError(inconvertibleErrorCode(), (Name + ": " + Msg).str());
+}
 
 // Every section header, its name and its bytes.
 template <class ELFT>
@@ -181,6 +193,9 @@ static Error readElf(ElfObject &O, bool WithRelocs) {
   if (Error E = readSymbols<ELFT>(O, F, Shdrs, Symtab))
     return E;
 
+  if (Error E = checkSectionsForLink(O))
+    return E;
+
   // How many relocations the file holds (what loadRelocs will read).
   O.RelocCount = 0;
   if (O.FileType == ELF::ET_REL)
@@ -233,9 +248,11 @@ static Error readRelocs(ElfObject &O, const ELFFile<ELFT> &F,
     auto Push = [&](uint64_t Off, uint32_t Type, uint32_t Sym,
                     int64_t Add) -> Error {
       if (Sym >= O.Symbols.size())
-        return makeError("{0}: relocation at {1:x} uses symbol #{2}, but "
-                         "there are {3} symbols",
-                         RelName, Off, Sym, O.Symbols.size());
+        return makeError("{0}: relocation {1} at {2:x} has symbol index {3}, "
+                         "the symbol table has {4} entries",
+                         O.describe(H.sh_info),
+                         O.Relocs.size() - Target.FirstReloc, Off, Sym,
+                         O.Symbols.size());
       O.Relocs.push_back({Off, Type, Sym, Add});
       return Error::success();
     };
@@ -274,7 +291,7 @@ static Error readRelocs(ElfObject &O, const ELFFile<ELFT> &F,
   O.IsRela = !SawRel;
   O.RelocsLoaded = true;
   O.RelocCount = O.Relocs.size();
-  return Error::success();
+  return checkRelocsForLink(O);
 }
 
 template <class ELFT> static Error loadRelocsOf(ElfObject &O) {
@@ -302,7 +319,7 @@ Error ElfObject::loadRelocs() {
     Relocs.clear();
     for (ElfSection &S : Sections)
       S.RelocSection = S.FirstReloc = S.NumRelocs = 0;
-    return withContext(std::move(E), Name);
+    return named(std::move(E), Name);
   }
   return Error::success();
 }
@@ -330,6 +347,6 @@ ElfObject::create(MemoryBufferRef Buffer, std::string Name,
     E = O->IsLittleEndian ? readElf<ELF32LE>(*O, WithRelocs)
                           : readElf<ELF32BE>(*O, WithRelocs);
   if (E)
-    return withContext(std::move(E), O->Name);
+    return named(std::move(E), O->Name);
   return std::move(O);
 }
