@@ -15,6 +15,8 @@ determinism (issue 5), on the mini kernel.
   same output) all succeed with the reference bytes.
 - Inputs are never modified; two build directories and different
   environments give byte-identical outputs and reports.
+- Randomly damaged objects (some crash plain ld.lld-22) never make
+  sysgc-ld die by a signal: it links them or refuses them by name.
 
 Environment: SYSGC_LD points at the binary under test.
 """
@@ -33,6 +35,8 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "test-inputs", "mini-kernel"))
+sys.path.insert(0, os.path.join(ROOT, "fuzz"))
+import damage  # noqa: E402
 import mk  # noqa: E402
 
 SYSGC_LD = os.path.abspath(os.environ.get(
@@ -442,6 +446,119 @@ class Robustness(unittest.TestCase):
                 results.append((f.read(), g.read()))
         self.assertEqual(results[0][0], results[1][0], "vmlinux differs")
         self.assertEqual(results[0][1], results[1][1], "report differs")
+
+
+class DamagedInputs(unittest.TestCase):
+    """Randomly damaged copies (byte flips, truncations; fuzz/damage.py,
+    seeded) of a small standalone kernel-like object and of the mini
+    kernel's vmlinux.o. Some of them kill plain ld.lld-22 with a signal;
+    sysgc-ld must never die by one: each copy links, or fails with a
+    non-zero exit, a message naming the damaged file (or, for damage that
+    leaves a well-formed object meaning something else, the verifier's
+    "verification failed"), and no output or temporary left behind."""
+
+    COPIES = 200
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="sysgc-dmg-")
+        cls.objs = os.path.join(cls.tmp, "objs")
+        mk.build(cls.objs)
+        cls.small, cls.small_allow = damage.build_small(os.path.join(cls.tmp, "small"))
+        cls.allow = os.path.join(cls.tmp, "typical.allow")
+        with open(cls.allow, "w") as f:
+            f.write("".join(n + "\n" for n in TYPICAL))
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def survey(self, name, original, link_args, allow):
+        """Link every damaged copy of original with ld.lld-22 and sysgc-ld;
+        link_args(copy, out) gives the command line. Returns the counts."""
+        copies = damage.copies(original, os.path.join(self.tmp, name), self.COPIES)
+        counts = {"lld_signal": 0, "linked": 0, "failed": 0, "verification": 0}
+        for path, what in copies:
+            out_dir = os.path.join(self.tmp, name + "-out")
+            shutil.rmtree(out_dir, ignore_errors=True)
+            os.makedirs(out_dir)
+            out = os.path.join(out_dir, "out")
+            r = subprocess.run(["ld.lld-22"] + link_args(path, out), capture_output=True,
+                               timeout=300)
+            counts["lld_signal"] += r.returncode < 0
+            shutil.rmtree(out_dir)
+            os.makedirs(out_dir)
+            r = subprocess.run([SYSGC_LD] + link_args(path, out) + [
+                "--sysgc-allow=" + allow, "--sysgc-quiet", "--sysgc-cache=off"],
+                capture_output=True, text=True, errors="replace", timeout=300)
+            what = "%s (%s)" % (os.path.basename(path), what)
+            self.assertGreaterEqual(r.returncode, 0,
+                                    "%s: killed by signal %d\n%s" % (what, -r.returncode, r.stderr))
+            self.assertNotIn("lld crashed", r.stderr, what)
+            self.assertEqual(temps_in(out_dir), [], what)
+            if r.returncode == 0:
+                counts["linked"] += 1
+                self.assertTrue(os.path.exists(out), what)
+                continue
+            counts["failed"] += 1
+            self.assertIn("error", r.stderr, what)
+            self.assertFalse(os.path.exists(out), "%s: a failed link left an output" % what)
+            if "verification failed" in r.stderr:
+                counts["verification"] += 1
+                self.assertIn(out, r.stderr, what)
+            else:
+                self.assertIn(os.path.basename(path), r.stderr, what)
+        print("\n%s: %d damaged copies, %d kill ld.lld-22 by a signal; sysgc-ld: "
+              "%d linked, %d refused (%d by the verifier), none by a signal"
+              % (name, len(copies), counts["lld_signal"], counts["linked"],
+                 counts["failed"], counts["verification"]), file=sys.stderr)
+        # The set must hold what this test is about.
+        self.assertGreater(counts["lld_signal"], 0, "no copy crashes ld.lld-22")
+        return counts
+
+    def test_damaged_standalone_object(self):
+        self.survey("small", self.small, damage.small_link_args, self.small_allow)
+
+    def test_a_crash_inside_lld_is_contained(self):
+        """The last line of defence: with sysgc's checks off
+        (SYSGC_TEST_NO_LINK_CHECKS), the copies that kill ld.lld-22 reach
+        lld and crash it; sysgc-ld reports it and exits 1."""
+        copies = damage.copies(self.small, os.path.join(self.tmp, "contained"), self.COPIES)
+        env = dict(os.environ, SYSGC_TEST_NO_LINK_CHECKS="1")
+        contained = 0
+        for path, what in copies:
+            out_dir = os.path.join(self.tmp, "contained-out")
+            shutil.rmtree(out_dir, ignore_errors=True)
+            os.makedirs(out_dir)
+            out = os.path.join(out_dir, "out")
+            r = subprocess.run(["ld.lld-22"] + damage.small_link_args(path, out),
+                               capture_output=True, timeout=300)
+            if r.returncode >= 0:
+                continue
+            shutil.rmtree(out_dir)
+            os.makedirs(out_dir)
+            r = subprocess.run([SYSGC_LD] + damage.small_link_args(path, out) + [
+                "--sysgc-allow=" + self.small_allow, "--sysgc-quiet", "--sysgc-cache=off"],
+                capture_output=True, text=True, errors="replace", env=env, timeout=300)
+            what = "%s (%s)" % (os.path.basename(path), what)
+            self.assertGreaterEqual(r.returncode, 0,
+                                    "%s: killed by signal %d\n%s" % (what, -r.returncode, r.stderr))
+            self.assertNotEqual(r.returncode, 0, what)
+            self.assertFalse(os.path.exists(out), what)
+            self.assertEqual(temps_in(out_dir), [], what)
+            if "lld crashed with signal" in r.stderr:
+                contained += 1
+                self.assertIn("while linking " + out, r.stderr, what)
+                self.assertIn(os.path.basename(path) + " (rewritten as", r.stderr, what)
+        print("\ncontained: %d crashes inside lld" % contained, file=sys.stderr)
+        self.assertGreater(contained, 0, "no damaged copy crashed lld")
+
+    def test_damaged_vmlinux_o(self):
+        vm = os.path.join(self.objs, "vmlinux.o")
+
+        def args(path, out):
+            return [path if a == vm else a for a in mk.link_args(self.objs, "vmlinux", out)]
+        self.survey("vmlinux", vm, args, self.allow)
 
 
 if __name__ == "__main__":
