@@ -38,10 +38,6 @@ uint64_t ElfObject::contentHash() const {
   return *ContentHash;
 }
 
-StringRef ElfObject::relocName(uint32_t Type) const {
-  return getELFRelocationTypeName(Machine, Type);
-}
-
 template <class ELFT>
 static Error readRelocs(ElfObject &O, const ELFFile<ELFT> &F,
                         ArrayRef<typename ELFT::Shdr> Shdrs);

@@ -167,13 +167,13 @@ std::multiset<std::string> entries(const ElfObject &O, StringRef Table,
         EXPECT_TRUE(Sym.inSection() && Sym.Shndx == S &&
                     int64_t(Sym.Value) + R.Addend == int64_t(R.Offset))
             << O.describe(S) << "+" << R.Offset << ": "
-            << O.relocName(R.Type).str() << " names " << target(O, R)
+            << getArch(O.Machine, O.Is64)->relocName(R.Type) << " names " << target(O, R)
             << ", not its own field (" << O.describe(S) << "+" << R.Offset
             << "): the value ADD - SUB changed when its entry moved";
         continue;
       }
       std::string &F = Fields[En][R.Offset % EntrySize];
-      F += (F.empty() ? "" : ",") + O.relocName(R.Type).str() + " -> " +
+      F += (F.empty() ? "" : ",") + getArch(O.Machine, O.Is64)->relocName(R.Type) + " -> " +
            target(O, R);
     }
     for (uint32_t En = 0; En < Fields.size(); ++En) {

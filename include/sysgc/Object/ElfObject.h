@@ -123,8 +123,6 @@ public:
   bool isRelocatable() const { return FileType == 1; /* ET_REL */ }
   /// "vmlinux.o:(.text.foo)" for diagnostics.
   std::string describe(uint32_t Sec) const;
-  /// Relocation type name ("R_X86_64_PLT32").
-  llvm::StringRef relocName(uint32_t Type) const;
 
 private:
   mutable std::optional<uint64_t> ContentHash;
