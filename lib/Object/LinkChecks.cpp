@@ -327,6 +327,24 @@ Error sysgc::checkSectionsForLink(const ElfObject &O) {
       return makeError("{0}: symbol {1} ('{2}') has binding {3}, not local, "
                        "global, weak or unique",
                        O.Name, I, O.Symbols[I].Name, B);
+    const ElfSymbol &Sym = O.Symbols[I];
+    if (Sym.inSection()) {
+      // lld gives a symbol in a section it does not link (the symbol
+      // table, a relocation section) no section at all, and dereferences
+      // that when it names the symbol's section in a diagnostic.
+      const ElfSection &S = O.Sections[Sym.Shndx];
+      if (isMetadataType(S.Type) && S.Type != ELF::SHT_GROUP)
+        return makeError("{0}: symbol {1} ('{2}') is defined in {3}, which "
+                         "holds no code or data (type {4:x})",
+                         O.Name, I, Sym.Name, O.describe(Sym.Shndx), S.Type);
+      // sysgc reads a function's or a table's bytes by its value and size.
+      if ((Sym.Type == ELF::STT_FUNC || Sym.Type == ELF::STT_OBJECT) &&
+          (Sym.Value > S.Size || Sym.Size > S.Size - Sym.Value))
+        return makeError("{0}: symbol {1} ('{2}') spans [{3:x}, +{4:x}), "
+                         "past the end of {5} ({6:x} bytes)",
+                         O.Name, I, Sym.Name, Sym.Value, Sym.Size,
+                         O.describe(Sym.Shndx), S.Size);
+    }
     bool Local = B == ELF::STB_LOCAL;
     if (Local != (I < O.FirstGlobal))
       return makeError("{0}: symbol {1} ('{2}') is {3} but the symbol table's "

@@ -250,6 +250,22 @@ TEST(LinkChecks, BindingsAgreeWithSymtabInfo) {
       << Msg;
 }
 
+TEST(LinkChecks, SymbolsInsideTheirSections) {
+  // A flipped st_size: the verifier would read f's bytes far past .text.
+  std::string Msg = readError(edited("Binding: STB_GLOBAL, Size: 6 }",
+                                     "Binding: STB_GLOBAL, Size: 0xffffffffffffff5a }"));
+  EXPECT_NE(Msg.find("t.o: symbol 1 ('f') spans [0x0, +0xffffffffffffff5a), "
+                     "past the end of t.o:(.text) (0x8 bytes)"),
+            std::string::npos)
+      << Msg;
+  // lld would give f no section at all.
+  Msg = readError(edited("Section: .text, Binding", "Section: .rela.text, Binding"));
+  EXPECT_NE(Msg.find("t.o: symbol 1 ('f') is defined in t.o:(.rela.text), "
+                     "which holds no code or data (type 0x4)"),
+            std::string::npos)
+      << Msg;
+}
+
 TEST(LinkChecks, LinkedFilesAreNotHeldToThem) {
   // An executable's relocation offsets are addresses, not section offsets.
   std::string Y = edited("Type: ET_REL", "Type: ET_EXEC");
