@@ -45,6 +45,7 @@ times and the image size. --boot-passthrough also boots the pass-through
 image of a retain-mode kernel and reports whether it finished.
 """
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -94,6 +95,19 @@ def run(cmd, **kw):
         raise RuntimeError("command failed (%d): %s\n%s" % (
             r.returncode, " ".join(cmd), (r.stdout + r.stderr)[-4000:]))
     return r
+
+
+def merge_figures(path, figures):
+    """Merge figures (config -> dict) into the JSON file at path: the x86
+    and the embedded kernel tests each write their own configurations."""
+    merged = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            merged = json.load(f)
+    merged.update(figures)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(merged, f, indent=1, sort_keys=True)
 
 
 def allowlist(arch):

@@ -74,14 +74,7 @@ class Embedded(unittest.TestCase):
     def tearDownClass(cls):
         if not cls.figures:
             return
-        merged = {}
-        if os.path.exists(FIGURES):
-            with open(FIGURES) as f:
-                merged = json.load(f)
-        merged.update(cls.figures)
-        os.makedirs(os.path.dirname(FIGURES), exist_ok=True)
-        with open(FIGURES, "w") as f:
-            json.dump(merged, f, indent=1, sort_keys=True)
+        embedded.merge_figures(FIGURES, cls.figures)
         print("kernel figures: " + FIGURES, file=sys.stderr)
 
     def check(self, spec):

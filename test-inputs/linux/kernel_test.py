@@ -29,6 +29,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "unittests", "Integration"))
 from elf_sections import alloc_sections, same_kernel  # noqa: E402
+sys.path.insert(0, HERE)
+import embedded  # noqa: E402
 SYSGC_LD = os.environ.get("SYSGC_LD", os.path.join(ROOT, "build/tools/sysgc-ld/sysgc-ld"))
 SYSGC = os.environ.get("SYSGC", os.path.join(ROOT, "build/tools/sysgc/sysgc"))
 CACHE = os.environ.get("SYSGC_CACHE", "/var/cache/sysgc")
@@ -77,14 +79,7 @@ class Kernel(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         # Merged: the embedded architectures' test writes its own keys.
-        merged = {}
-        if os.path.exists(FIGURES):
-            with open(FIGURES) as f:
-                merged = json.load(f)
-        merged.update(cls.figures)
-        os.makedirs(os.path.dirname(FIGURES), exist_ok=True)
-        with open(FIGURES, "w") as f:
-            json.dump(merged, f, indent=1, sort_keys=True)
+        embedded.merge_figures(FIGURES, cls.figures)
         print("kernel figures: " + FIGURES)
 
     def relink(self, build, variant, env_extra):
