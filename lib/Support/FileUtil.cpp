@@ -152,6 +152,8 @@ void AtomicFileWriter::flush() {
 }
 
 void AtomicFileWriter::write(ArrayRef<char> Bytes) {
+  if (Bytes.empty())
+    return; // an empty section's bytes may be a null pointer: no memcpy
   if (Used + Bytes.size() > BufferSize)
     flush();
   if (Bytes.size() >= BufferSize) {
