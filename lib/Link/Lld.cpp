@@ -12,8 +12,9 @@
 #include "lld/Common/Driver.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CrashRecoveryContext.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Parallel.h"
-#include "llvm/Support/Signals.h"
+#include "llvm/Support/Path.h"
 #include <cstring>
 
 LLD_HAS_DRIVER(elf)
@@ -103,6 +104,28 @@ std::string crashMessage(int Sig, ArrayRef<std::string> Args,
          " (" + (Name ? Name : "?") + ") while linking " + Output +
          "; inputs: " + Inputs + "\n";
 }
+
+// lld writes the output to "OUT.tmp" + 7 random characters, renamed over
+// OUT when it is complete.
+void removeLldTemporaries(ArrayRef<std::string> Args) {
+  std::string Output = "a.out";
+  for (size_t I = 1; I < Args.size(); ++I) {
+    StringRef A = Args[I];
+    if ((A == "-o" || A == "--output") && I + 1 < Args.size())
+      Output = Args[++I];
+    else if (A.consume_front("--output=") || A.consume_front("-o"))
+      Output = A.str();
+  }
+  StringRef Dir = sys::path::parent_path(Output);
+  std::string Prefix = (sys::path::filename(Output) + ".tmp").str();
+  std::error_code EC;
+  for (sys::fs::directory_iterator It(Dir.empty() ? "." : Dir, EC), End;
+       It != End && !EC; It.increment(EC)) {
+    StringRef Name = sys::path::filename(It->path());
+    if (Name.size() == Prefix.size() + 7 && Name.starts_with(Prefix))
+      sys::fs::remove(It->path());
+  }
+}
 } // namespace
 
 int sysgc::runLldContained(ArrayRef<std::string> Args, raw_ostream &Out,
@@ -127,8 +150,10 @@ int sysgc::runLldContained(ArrayRef<std::string> Args, raw_ostream &Out,
   // A crash caught: lldMain returns 128 + the signal, and lld must not run
   // again in this process (a fatal error returns 1).
   if (!R.canRunAgain && R.retCode > 128) {
-    // Nothing removed what a signal would have: lld's half-written output.
-    sys::RunInterruptHandlers();
+    // Nothing removed what the signal would have: lld's half-written output
+    // (FileOutputBuffer's "OUT.tmpXXXXXXX"). sysgc's own temporaries are
+    // the driver's (--sysgc-keep-temps keeps them).
+    removeLldTemporaries(Args);
     Err << crashMessage(R.retCode - 128, Args, Rewritten);
     Err.flush();
     return 1;
