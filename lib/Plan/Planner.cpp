@@ -9,6 +9,7 @@
 #include "sysgc/Plan/EntryNaming.h"
 #include "sysgc/Support/Error.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/BinaryFormat/ELF.h"
 #include <set>
 
@@ -187,6 +188,13 @@ void sysgc::planStatuses(const SectionGraph &G, const Allowlist &Allow,
     }
     const EntryNaming &Naming = *NamingOrErr;
     std::string Ni = Naming.niSymbol();
+    // Where each entry this ABI's dispatch names points, for local entries
+    // (no global name to look up): one pass, not one per syscall row.
+    StringMap<NodeId> DispatchedAt;
+    for (const DispatchEdge &E : Plan.DispatchEdges)
+      if (Plan.Dispatch[E.Site].Abi == AbiName)
+        if (NodeId T = G.relocTarget(E.File, E.Reloc); T != NoNode)
+          DispatchedAt.try_emplace(E.Entry, T);
     for (const SyscallDesc &D : Abi.Syscalls) {
       SyscallStatus S{AbiName, D.Nr, D.Name.str(), "", SyscallState::Kept, ""};
       NodeId EntryNode = NoNode;
@@ -197,16 +205,12 @@ void sysgc::planStatuses(const SectionGraph &G, const Allowlist &Allow,
         if (!Ref.valid()) {
           // A local entry (arm's sys_mmap2 in .entry.text) has no global
           // name: the dispatch relocation that names it says where it is.
-          for (const DispatchEdge &E : Plan.DispatchEdges)
-            if (E.Entry == Sym && Plan.Dispatch[E.Site].Abi == AbiName)
-              if (NodeId T = G.relocTarget(E.File, E.Reloc); T != NoNode) {
-                S.Entry = Sym;
-                EntryNode = T;
-                break;
-              }
-          if (EntryNode != NoNode)
-            break;
-          continue;
+          auto It = DispatchedAt.find(Sym);
+          if (It == DispatchedAt.end())
+            continue;
+          S.Entry = Sym;
+          EntryNode = It->second;
+          break;
         }
         if (G.symbol(Ref).Binding == ELF::STB_WEAK ||
             G.sectionOf(Ref) == NoNode)
