@@ -8,6 +8,8 @@ PACKAGES=(
   cmake ninja-build ccache clang-22 lld-22 llvm-22 llvm-22-dev liblld-22-dev
   libclang-rt-22-dev libzstd-dev zlib1g-dev
   libboost-program-options-dev libgtest-dev libgmock-dev python3
+  # the package test: CPack's dpkg-shlibdeps, a second Debian root
+  dpkg-dev debootstrap
 )
 if [ "${SYSGC_WITH_KERNEL_DEPS:-0}" = 1 ]; then
   PACKAGES+=(linux-source-6.12 qemu-system-x86 busybox-static flex bison bc
