@@ -6,6 +6,19 @@
 # for exactly the runtime libraries (libllvm22, libboost-program-options, ...)
 # and nothing of the build's -dev packages.
 install(TARGETS sysgc-ld sysgc RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+
+# A masquerade directory, as ccache has /usr/lib/ccache: ld.lld and
+# ld.lld-22 there are sysgc-ld. A kernel tree built with plain lld relinks
+# through it (PATH=PREFIX/lib/sysgc/bin:$PATH make LLVM=1 ...) with the
+# same LD= on every command line, so Kbuild recompiles nothing; LD=sysgc-ld
+# would change the vDSO's link command and rebuild what includes its offsets.
+set(SYSGC_MASQ_DIR lib/sysgc/bin)
+file(RELATIVE_PATH SYSGC_MASQ_TARGET /${SYSGC_MASQ_DIR} /${CMAKE_INSTALL_BINDIR}/sysgc-ld)
+file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/masq)
+foreach(name ld.lld ld.lld-${LLVM_VERSION_MAJOR})
+  file(CREATE_LINK ${SYSGC_MASQ_TARGET} ${CMAKE_BINARY_DIR}/masq/${name} SYMBOLIC)
+  install(FILES ${CMAKE_BINARY_DIR}/masq/${name} DESTINATION ${SYSGC_MASQ_DIR})
+endforeach()
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 set(CPACK_PACKAGE_NAME sysgc)

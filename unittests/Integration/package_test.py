@@ -9,6 +9,8 @@ second root is a Debian 12 minbase made by debootstrap once and cached under
 $SYSGC_CACHE/rootfs (keyed by the suite and debootstrap's version); each run
 unpacks a fresh copy, `apt-get install ./sysgc_*.deb` resolves the package's
 Depends from Debian's archive inside it, and the shrunk program runs there.
+The masquerade directory (lib/sysgc/bin: ld.lld and ld.lld-22 are sysgc-ld,
+for relinking a tree built with plain lld) links the same bytes.
 
 Environment: SYSGC_BUILD is the CMake build directory (release build).
 """
@@ -117,11 +119,15 @@ class Package(unittest.TestCase):
         r = subprocess.run([tool, "check-allowlist", ALLOW, "--arch", "x86_64"],
                            capture_output=True, text=True, env=clean_env())
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        # The pass-through is ld.lld itself: --version answers as lld.
-        r = subprocess.run([ld, "--version"], capture_output=True, text=True,
-                           env=clean_env())
-        self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("LLD 22", r.stdout)
+        # The pass-through is ld.lld itself: --version answers as lld, also
+        # through the masquerade directory's names.
+        masq = os.path.join(prefix, "lib", "sysgc", "bin")
+        for f in (ld, os.path.join(masq, "ld.lld"), os.path.join(masq, "ld.lld-22")):
+            self.assertEqual(os.path.realpath(f), os.path.realpath(ld), f)
+            r = subprocess.run([f, "--version"], capture_output=True, text=True,
+                               env=clean_env())
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("LLD 22", r.stdout)
 
     def test_deb_installs_with_apt_into_a_second_root(self):
         pkgdir = os.path.join(self.tmp, "pkg")
@@ -135,7 +141,9 @@ class Package(unittest.TestCase):
         self.assertIn("libllvm22", depends)
         self.assertNotIn("-dev", depends)
         files = run(["dpkg-deb", "-c", deb]).stdout
-        for f in ("./usr/bin/sysgc-ld", "./usr/bin/sysgc"):
+        for f in ("./usr/bin/sysgc-ld", "./usr/bin/sysgc",
+                  "./usr/lib/sysgc/bin/ld.lld -> ../../../bin/sysgc-ld",
+                  "./usr/lib/sysgc/bin/ld.lld-22 -> ../../../bin/sysgc-ld"):
             self.assertIn(f, files)
 
         root = os.path.join(self.tmp, "root")
@@ -181,6 +189,12 @@ class Package(unittest.TestCase):
             self.assertEqual(r.returncode, 0, r.stderr)
             self.same_bytes(root + inner + "/vmlinux", self.ref)
             self.check_runs(chroot + [inner + "/vmlinux"], env=env)
+            # The masquerade name links the same bytes.
+            r = subprocess.run(chroot + ["/usr/lib/sysgc/bin/ld.lld-22"] + args
+                               + ["--sysgc-allow=/tmp/demo.allow"],
+                               capture_output=True, text=True, env=env)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.same_bytes(root + inner + "/vmlinux", self.ref)
             run(chroot + ["sysgc", "check-allowlist", "/tmp/demo.allow",
                           "--arch", "x86_64"], env=env)
         finally:
