@@ -13,12 +13,12 @@
 #include "sysgc/Rewrite/ObjectWriter.h"
 #include "sysgc/Verify/Verifier.h"
 #include "../Support/EmbeddedObjects.h"
+#include "../Support/LldRunner.h"
 #include "../Support/TestObjects.h"
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 #include "gtest/gtest.h"
 #include <map>
@@ -228,50 +228,23 @@ const ElfSymbol *symbol(const ElfObject &O, StringRef Name) {
   return nullptr;
 }
 
-// ld.lld-22 on the written objects; its output, or null (and the reason).
-struct LldRun {
-  bool Found = false;
-  int RC = -1;
-  std::string Err;
-  std::unique_ptr<MemoryBuffer> Buf;
+// ld.lld-22 on the written objects; its output read back, or null.
+struct LinkedKernel {
+  test::LldRun Run;
   std::unique_ptr<ElfObject> Out;
 };
 
-LldRun link(const std::vector<std::vector<char>> &Objects,
-            std::vector<std::string> Flags) {
-  LldRun Run;
-  auto Lld = sys::findProgramByName("ld.lld-22");
-  if (!Lld)
-    return Run;
-  Run.Found = true;
-  SmallString<128> Dir;
-  EXPECT_FALSE(sys::fs::createUniqueDirectory("sysgc-embedded-lld", Dir));
-  std::vector<std::string> Args = {*Lld, "-o", (Dir + "/out").str()};
-  Args.insert(Args.end(), Flags.begin(), Flags.end());
-  for (size_t I = 0; I < Objects.size(); ++I) {
-    std::string P = (Dir + "/" + Twine(I) + ".o").str();
-    std::error_code EC;
-    raw_fd_ostream OS(P, EC);
-    OS.write(Objects[I].data(), Objects[I].size());
-    Args.push_back(P);
-  }
-  std::string ErrFile = (Dir + "/stderr").str();
-  std::vector<StringRef> Refs(Args.begin(), Args.end());
-  std::optional<StringRef> Redirects[] = {std::nullopt, StringRef(ErrFile),
-                                          StringRef(ErrFile)};
-  Run.RC = sys::ExecuteAndWait(*Lld, Refs, std::nullopt, Redirects);
-  if (auto B = MemoryBuffer::getFile(ErrFile))
-    Run.Err = (*B)->getBuffer().str();
-  if (auto B = MemoryBuffer::getFile(Dir + "/out"))
-    Run.Buf = std::move(*B);
-  sys::fs::remove_directories(Dir);
-  if (Run.RC == 0 && Run.Buf) {
-    auto O = ElfObject::create(Run.Buf->getMemBufferRef(), "out", false);
+LinkedKernel link(const std::vector<std::vector<char>> &Objects,
+                  const std::vector<std::string> &Flags) {
+  LinkedKernel L;
+  L.Run = test::runLld(Objects, Flags);
+  if (L.Run.RC == 0 && L.Run.Out) {
+    auto O = ElfObject::create(L.Run.Out->getMemBufferRef(), "out", false);
     EXPECT_TRUE(bool(O)) << toString(O.takeError());
     if (O)
-      Run.Out = std::move(*O);
+      L.Out = std::move(*O);
   }
-  return Run;
+  return L;
 }
 
 const ElfSection *outSection(const ElfObject &O, StringRef Name) {
@@ -404,12 +377,11 @@ void expectRiscvLinkedTablesPointIntoRead(bool SectionSymbolSubs, GcMode Mode) {
   std::vector<std::string> Flags = {"--no-relax", "-e", "_start"};
   if (Mode == GcMode::Collect)
     Flags.push_back("--gc-sections");
-  LldRun Run = link(K.Bytes, Flags);
-  if (!Run.Found)
-    GTEST_SKIP() << "ld.lld-22 not found";
-  ASSERT_EQ(Run.RC, 0) << Run.Err;
-  ASSERT_TRUE(Run.Out);
-  const ElfObject &O = *Run.Out;
+  LinkedKernel Linked = link(K.Bytes, Flags);
+  ASSERT_TRUE(Linked.Run.Ran) << Linked.Run.Err;
+  ASSERT_EQ(Linked.Run.RC, 0) << Linked.Run.Err;
+  ASSERT_TRUE(Linked.Out);
+  const ElfObject &O = *Linked.Out;
   const ElfSymbol *Read = symbol(O, "__riscv_sys_read");
   const ElfSymbol *Key = symbol(O, "netstamp_needed_key");
   ASSERT_TRUE(Read && Key);
@@ -519,11 +491,10 @@ TEST(Arm64Writer, SlotsOfRemovedSyscallsNameTheNiEntry) {
 TEST(Arm64Writer, LinkedExTableKeepsReadsEntry) {
   Shrunk K(arm64Kernel(), "read\ngetpid\n", GcMode::Retain);
   ASSERT_TRUE(K.ok());
-  LldRun Run = link(K.Bytes, {"-e", "do_el0_svc"});
-  if (!Run.Found)
-    GTEST_SKIP() << "ld.lld-22 not found";
-  ASSERT_EQ(Run.RC, 0) << Run.Err;
-  const ElfObject &O = *Run.Out;
+  LinkedKernel Linked = link(K.Bytes, {"-e", "do_el0_svc"});
+  ASSERT_TRUE(Linked.Run.Ran) << Linked.Run.Err;
+  ASSERT_EQ(Linked.Run.RC, 0) << Linked.Run.Err;
+  const ElfObject &O = *Linked.Out;
   const ElfSymbol *Read = symbol(O, "__arm64_sys_read");
   ASSERT_TRUE(Read);
   EXPECT_EQ(symbol(O, "sock_alloc"), nullptr);
@@ -644,14 +615,13 @@ TEST(ArmWriter, RetargetingASectionSymbolSlotDropsItsAddend) {
 TEST(ArmWriter, LinkedSlotsHoldSysNiSyscall) {
   Shrunk K(armKernel(), "read\ngetpid\n", GcMode::Retain, ExidxLenient);
   ASSERT_TRUE(K.ok());
-  LldRun Run =
+  LinkedKernel Linked =
       link(K.Bytes,
            {"-e", "vector_swi", "--defsym=__aeabi_unwind_cpp_pr0=0",
             "--defsym=__aeabi_unwind_cpp_pr1=0", "--defsym=sys_mmap_pgoff=0"});
-  if (!Run.Found)
-    GTEST_SKIP() << "ld.lld-22 not found";
-  ASSERT_EQ(Run.RC, 0) << Run.Err;
-  const ElfObject &O = *Run.Out;
+  ASSERT_TRUE(Linked.Run.Ran) << Linked.Run.Err;
+  ASSERT_EQ(Linked.Run.RC, 0) << Linked.Run.Err;
+  const ElfObject &O = *Linked.Out;
   const ElfSymbol *Table = symbol(O, "sys_call_table");
   const ElfSymbol *Ni = symbol(O, "sys_ni_syscall");
   const ElfSymbol *Read = symbol(O, "sys_read");

@@ -1,11 +1,11 @@
 //===- ObjectWriterTest.cpp - write, read back, compare --------------------===//
 #include "sysgc/Rewrite/ObjectWriter.h"
+#include "../Support/LldRunner.h"
 #include "../Support/TestObjects.h"
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 #include "gtest/gtest.h"
 #include <cstring>
@@ -908,39 +908,8 @@ Symbols:
 namespace {
 // ld.lld-22 (no --gc-sections, as a kernel's Retain-mode link) on the
 // objects; its exit code, stderr and output.
-struct LldRun {
-  int RC = -1;
-  std::string Err;
-  std::unique_ptr<MemoryBuffer> Out;
-};
-
-LldRun runLldOn(const std::vector<std::vector<char>> &Objects) {
-  LldRun Run;
-  auto Lld = sys::findProgramByName("ld.lld-22");
-  if (!Lld)
-    return Run;
-  SmallString<128> Dir;
-  EXPECT_FALSE(sys::fs::createUniqueDirectory("sysgc-writer-lld", Dir));
-  std::vector<std::string> Args = {*Lld, "-e", "live", "-o",
-                                   (Dir + "/out").str()};
-  for (size_t I = 0; I < Objects.size(); ++I) {
-    std::string P = (Dir + "/" + Twine(I) + ".o").str();
-    std::error_code EC;
-    raw_fd_ostream OS(P, EC);
-    OS.write(Objects[I].data(), Objects[I].size());
-    Args.push_back(P);
-  }
-  std::string ErrFile = (Dir + "/stderr").str();
-  std::vector<StringRef> ArgRefs(Args.begin(), Args.end());
-  std::optional<StringRef> Redirects[] = {std::nullopt, StringRef(ErrFile),
-                                          StringRef(ErrFile)};
-  Run.RC = sys::ExecuteAndWait(*Lld, ArgRefs, std::nullopt, Redirects);
-  if (auto B = MemoryBuffer::getFile(ErrFile))
-    Run.Err = (*B)->getBuffer().str();
-  if (auto B = MemoryBuffer::getFile(Dir + "/out"))
-    Run.Out = std::move(*B);
-  sys::fs::remove_directories(Dir);
-  return Run;
+test::LldRun runLldOn(const std::vector<std::vector<char>> &Objects) {
+  return test::runLld(Objects, {"-e", "live"});
 }
 
 // The undefined symbols lld left in its output's .symtab.
@@ -981,15 +950,14 @@ std::vector<std::vector<char>> rewriteBoth(bool Localize,
 } // namespace
 
 TEST(ObjectWriter, LldLeavesNoPhantomUndefinedSymbols) {
-  LldRun Before = runLldOn(rewriteBoth(false));
-  if (Before.RC == -1)
-    GTEST_SKIP() << "ld.lld-22 not found";
+  test::LldRun Before = runLldOn(rewriteBoth(false));
+  ASSERT_TRUE(Before.Ran) << Before.Err;
   ASSERT_EQ(Before.RC, 0) << Before.Err;
   // lld's reading of a global in an SHF_EXCLUDE section, without
   // --gc-sections: an undefined symbol in the output.
   EXPECT_EQ(undefinedIn(*Before.Out),
             (std::vector<std::string>{"dead", "gone"}));
-  LldRun After = runLldOn(rewriteBoth(true));
+  test::LldRun After = runLldOn(rewriteBoth(true));
   ASSERT_EQ(After.RC, 0) << After.Err;
   EXPECT_EQ(undefinedIn(*After.Out), std::vector<std::string>{});
   // The debug info's reference to the removed function resolves as lld
@@ -1022,9 +990,8 @@ TEST(ObjectWriter, LldStillRefusesAKeptReferenceToALocalizedSymbol) {
     ASSERT_NE(At, std::string::npos);
     Yaml.replace(At, strlen("Symbol: printk"), std::string("Symbol: ") + Callee);
     for (bool Localize : {false, true}) {
-      LldRun Run = runLldOn(rewriteBoth(Localize, Yaml.c_str()));
-      if (Run.RC == -1)
-        GTEST_SKIP() << "ld.lld-22 not found";
+      test::LldRun Run = runLldOn(rewriteBoth(Localize, Yaml.c_str()));
+      ASSERT_TRUE(Run.Ran) << Run.Err;
       EXPECT_NE(Run.RC, 0);
       EXPECT_NE(Run.Err.find(std::string("relocation refers to a symbol in a "
                                          "discarded section: ") +
