@@ -13,7 +13,8 @@ For each ARCH/CONFIG of SYSGC_EMBEDDED_CONFIGS (default: DEFAULT_CONFIGS):
      must be the same but for the probes of removed syscalls, which read
      -ENOSYS on the shrunk kernel only, and bad pointers read -EFAULT on
      both (the split exception tables still fix faults up);
-  4. the figures (function bytes, compressed image, entries left, capture,
+  4. `sysgc report` (plain, -c) prints what scripts/bloat-o-meter prints;
+  5. the figures (function bytes, compressed image, entries left, capture,
      undefined symbols, what still pins a removed syscall) are checked and
      merged into SYSGC_KERNEL_FIGURES (default build/kernel-figures.json)
      under "ARCH/CONFIG".
@@ -124,6 +125,19 @@ class Embedded(unittest.TestCase):
         up, us = (undefined(os.path.join(r.dir, "vmlinux")) for r in (plain, shrunk))
         self.assertEqual(sorted(set(us) - set(up)), [],
                          "the shrunk vmlinux has undefined symbols plain lld's lacks")
+        # `sysgc report` is scripts/bloat-o-meter, byte for byte, on a real
+        # kernel too (the script runs GNU nm on the same two files).
+        bom = os.path.join(embedded.CACHE, "src", "linux-source-6.12", "scripts",
+                           "bloat-o-meter")
+        pv, sv = (os.path.join(r.dir, "vmlinux") for r in (plain, shrunk))
+        for opt in ([], ["-c"]):
+            want = subprocess.run(["python3", bom] + opt + [pv, sv], capture_output=True,
+                                  text=True, check=True).stdout
+            got = subprocess.run([SYSGC, "report"] + opt + [pv, sv], capture_output=True,
+                                 text=True)
+            self.assertEqual(got.returncode, 0, got.stderr)
+            self.assertEqual(got.stdout, want, "sysgc report %s differs from bloat-o-meter"
+                             % " ".join(opt))
         removed = p["function_bytes"] - s["function_bytes"]
         self.figures[spec] = {
             "mode": rep["mode"],
