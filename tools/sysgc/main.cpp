@@ -8,11 +8,23 @@
 //                                   resolve an allowlist against the tables
 //   sysgc syscalls [--arch NAME] [--abi ABI]
 //                                   list the syscall table sysgc uses
+//   sysgc scan [--root DIR] [BINARY...] [-o FILE] [--format list|json]
+//              [--unresolved warn|fail] [--arch NAME]
+//                                   the allowlist of the syscalls the
+//                                   programs can make (lib/Scan)
 //
 //===----------------------------------------------------------------------===//
 #include "sysgc/Allowlist/Allowlist.h"
 #include "sysgc/Arch/Arch.h"
 #include "sysgc/Object/ElfObject.h"
+#include "sysgc/Scan/Scan.h"
+#if __has_include("sysgc/Version.h")
+#include "sysgc/Version.h"
+#endif
+#ifndef SYSGC_VERSION
+#define SYSGC_VERSION "unknown"
+#endif
+#include "llvm/Support/FileSystem.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Support/InitLLVM.h"
@@ -219,6 +231,76 @@ static int cmdSyscalls(const std::vector<std::string> &Args) {
   return 0;
 }
 
+static int cmdScan(const std::vector<std::string> &Args) {
+  po::options_description Desc(
+      "sysgc scan [--root DIR] [BINARY...] [options]\n"
+      "The allowlist of the syscalls BINARY (or every executable under DIR)\n"
+      "can make, with its interpreter and libraries; BINARY paths are\n"
+      "inside DIR when --root is given");
+  Desc.add_options()("help,h", "this help")(
+      "root", po::value<std::string>(), "target root filesystem")(
+      "output,o", po::value<std::string>(), "write here (default stdout)")(
+      "arch", po::value<std::string>(),
+      "scan programs of this architecture only (default: the first's)")(
+      "format", po::value<std::string>()->default_value("list"),
+      "list (an allowlist for sysgc-ld) or json (with provenance)")(
+      "unresolved", po::value<std::string>()->default_value("warn"),
+      "warn: list unresolved sites and go on; fail: exit 1 if any")(
+      "naive", "json: also each program's set without reachability")(
+      "binary", po::value<std::vector<std::string>>(), "programs");
+  po::positional_options_description Pos;
+  Pos.add("binary", -1);
+  po::variables_map VM;
+  if (!parseOptions(Desc, Pos, Args, VM))
+    return 0;
+  ScanOptions Opts;
+  Opts.Version = SYSGC_VERSION;
+  if (VM.count("root"))
+    Opts.Root = VM["root"].as<std::string>();
+  if (VM.count("binary"))
+    Opts.Binaries = VM["binary"].as<std::vector<std::string>>();
+  if (VM.count("arch")) {
+    Opts.Arch = archOption(VM);
+    if (!Opts.Arch)
+      return 1;
+  }
+  Opts.Naive = VM.count("naive");
+  std::string Format = VM["format"].as<std::string>();
+  std::string Policy = VM["unresolved"].as<std::string>();
+  if (Format != "list" && Format != "json")
+    return fail("scan: --format must be list or json, not " + Format);
+  if (Policy != "warn" && Policy != "fail")
+    return fail("scan: --unresolved must be warn or fail, not " + Policy);
+  Expected<ScanResult> R = runScan(Opts);
+  if (!R)
+    return fail("scan: " + toString(R.takeError()));
+  for (const std::string &N : R->Notes)
+    errs() << "sysgc: note: " << N << "\n";
+  for (const auto &[Prog, S] : R->Unresolved)
+    errs() << formatv("sysgc: {0}: unresolved syscall site: {1}: {2}: {3} "
+                      "({4}:{5:x}): {6}\n",
+                      Policy == "fail" ? "error" : "warning", Prog, S.Module,
+                      S.Function, S.Module, S.Addr, S.Reason);
+  std::unique_ptr<raw_fd_ostream> File;
+  raw_ostream *OS = &outs();
+  if (VM.count("output")) {
+    std::error_code EC;
+    File = std::make_unique<raw_fd_ostream>(VM["output"].as<std::string>(), EC,
+                                            sys::fs::OF_Text);
+    if (EC)
+      return fail(VM["output"].as<std::string>() + ": " + EC.message());
+    OS = File.get();
+  }
+  if (Format == "json")
+    writeJson(*OS, *R, Opts);
+  else
+    writeAllowlist(*OS, *R, Opts);
+  if (Policy == "fail" && !R->Unresolved.empty())
+    return fail(Twine("scan: ") + Twine(R->Unresolved.size()) +
+                " syscall sites are unresolved (--unresolved=fail)");
+  return 0;
+}
+
 int main(int argc, const char **argv) {
   InitLLVM X(argc, argv);
   const char *Usage =
@@ -227,7 +309,8 @@ int main(int argc, const char **argv) {
       "  symbols FILE [--json]           sized symbols of an ELF file\n"
       "  sections FILE [--json]          sizes of the allocated sections\n"
       "  check-allowlist FILE [--arch A] resolve an allowlist\n"
-      "  syscalls [--arch A] [--abi B]   the syscall tables sysgc uses\n";
+      "  syscalls [--arch A] [--abi B]   the syscall tables sysgc uses\n"
+      "  scan [--root DIR] [BINARY...]   the allowlist the programs need\n";
   if (argc < 2) {
     errs() << Usage;
     return 2;
@@ -243,6 +326,8 @@ int main(int argc, const char **argv) {
       return cmdCheckAllowlist(Args);
     if (Cmd == "syscalls")
       return cmdSyscalls(Args);
+    if (Cmd == "scan")
+      return cmdScan(Args);
     if (Cmd == "-h" || Cmd == "--help" || Cmd == "help") {
       outs() << Usage;
       return 0;

@@ -1,0 +1,113 @@
+//===- sysgc/Scan/ConstProp.h - Constants in one function's registers -*- C++ -*-===//
+//
+// The data the scanner recovers from one function's machine code: the
+// value of the syscall number register at each syscall instruction and of
+// the argument registers at each call, found by constant propagation over
+// the function's control-flow graph (ConstProp.cpp). A value is a
+// constant, the value a register had on entry (an argument: the function
+// may be a syscall wrapper), an address in the function's stack frame, the
+// address of an imported function, or unknown. Plain data: a test builds
+// it from hand-assembled bytes.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SYSGC_SCAN_CONSTPROP_H
+#define SYSGC_SCAN_CONSTPROP_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sysgc {
+
+class ScanTarget;
+
+struct Value {
+  /// Undef: a caller-saved register after a call. Compiled code never
+  /// reads one before writing it, so a path that brings Undef to a join
+  /// point adds nothing there (it is a call that does not return, such
+  /// as __libc_fatal); read, it is as unknown as Unknown.
+  enum Kind : uint8_t { Unknown, Const, Entry, Stack, Import, Undef };
+  Kind K = Unknown;
+  uint32_t Id = 0; // Entry: the register's index; Import: the import's
+  int64_t C = 0;   // Const: the value; Stack: offset from the entry SP
+
+  static Value unknown() { return {}; }
+  static Value konst(int64_t V) { return {Const, 0, V}; }
+  static Value entry(uint32_t Reg) { return {Entry, Reg, 0}; }
+  static Value stack(int64_t Off) { return {Stack, 0, Off}; }
+  static Value import(uint32_t Idx) { return {Import, Idx, 0}; }
+  static Value undef() { return {Undef, 0, 0}; }
+  bool known() const { return K != Unknown && K != Undef; }
+  bool operator==(const Value &O) const {
+    return K == O.K && Id == O.Id && C == O.C;
+  }
+};
+
+/// What the analysis may read of the module the code belongs to.
+class MemoryView {
+public:
+  virtual ~MemoryView() = default;
+  /// A value the loader never changes (read-only, not relocated).
+  virtual std::optional<uint64_t> readConst(uint64_t Addr, unsigned Size) const {
+    return std::nullopt;
+  }
+  /// The import a relocated slot binds (a GOT entry).
+  virtual std::optional<uint32_t> importAt(uint64_t Addr) const {
+    return std::nullopt;
+  }
+  /// The link-time address a relative relocation writes into Addr.
+  virtual std::optional<uint64_t> relativeAt(uint64_t Addr) const {
+    return std::nullopt;
+  }
+  virtual bool isCode(uint64_t Addr) const { return false; }
+  /// Position-dependent code: an immediate may be a code address. In a
+  /// PIE or library only PC-relative arithmetic forms one (there, small
+  /// constants fall in the code's address range).
+  virtual bool absoluteAddresses() const { return false; }
+};
+
+struct SyscallSite {
+  uint64_t Addr = 0;
+  unsigned Abi = 0; // index into ArchInfo::Abis
+  Value Nr;
+};
+
+struct CallSite {
+  enum Kind : uint8_t { Direct, Import, Indirect };
+  uint64_t Addr = 0;
+  Kind K = Indirect;
+  bool Tail = false;  // a jump out of the function
+  uint64_t Target = 0; // Direct
+  uint32_t ImportIdx = 0; // Import
+  /// Every tracked register at the call (by ScanTarget index): what the
+  /// callee finds on entry, arguments and all.
+  std::vector<Value> Args;
+};
+
+struct FunctionSummary {
+  uint64_t Begin = 0, End = 0;
+  bool Thumb = false;
+  std::vector<SyscallSite> Syscalls;
+  std::vector<CallSite> Calls;
+  /// Code addresses this function computes (function pointers it takes).
+  std::vector<uint64_t> AddressTaken;
+  /// Control reaches End without a jump: the next function continues it.
+  bool FallsThrough = false;
+  /// Bytes that did not decode (data in code, or a decoder gap).
+  unsigned Undecodable = 0;
+};
+
+/// Analyse the code Bytes (at address Begin, ending at Begin + size).
+/// ExternalEntries: addresses inside it that other code jumps to (a
+/// function's .cold part jumping back): nothing is known there.
+FunctionSummary analyzeFunction(const ScanTarget &T, const MemoryView &M,
+                                llvm::ArrayRef<uint8_t> Bytes, uint64_t Begin,
+                                bool Thumb = false,
+                                llvm::ArrayRef<uint64_t> ExternalEntries = {});
+
+} // namespace sysgc
+
+#endif

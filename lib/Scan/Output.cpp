@@ -1,0 +1,132 @@
+//===- Output.cpp - The scanner's allowlist and JSON outputs --------------===//
+//
+// Both formats are interfaces (other tools and people read them), so they
+// are stable and documented here. The list is what sysgc-ld reads: a '#'
+// header (the sysgc version, what was scanned, how many sites stayed
+// unresolved), then one "ABI:name" per line, sorted by ABI and number.
+// The JSON object holds the same set with the provenance of every syscall
+// and every unresolved site:
+//   {"sysgc": version, "arch": name, "programs": [{"path", "modules",
+//    "missing", "syscalls": [names], "functions", "reachable_functions"}],
+//    "syscalls": [{"name", "abi", "nr", "sites": [{"program", "module",
+//    "function", "address", "how"}]}],
+//    "unresolved": [{"program", "module", "function", "address", "reason"}],
+//    "not_in_table": [...same...], "notes": [text]}
+//
+//===----------------------------------------------------------------------===//
+#include "sysgc/Scan/Scan.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+
+using namespace sysgc;
+using namespace llvm;
+
+std::string sysgc::allowlistName(const ArchInfo &A, SyscallKey K) {
+  const AbiInfo &Abi = A.Abis[K.Abi];
+  const SyscallDesc *D = Abi.findByNr(K.Nr);
+  return (Abi.Name + ":" + (D ? D->Name : StringRef("?"))).str();
+}
+
+void sysgc::writeAllowlist(raw_ostream &OS, const ScanResult &R,
+                           const ScanOptions &Opts) {
+  OS << "# sysgc scan " << Opts.Version << ": the syscalls reachable in "
+     << R.Programs.size() << " " << R.Arch->Name << " program"
+     << (R.Programs.size() == 1 ? "" : "s");
+  if (!Opts.Root.empty())
+    OS << " under " << Opts.Root;
+  OS << "\n";
+  size_t Listed = 0;
+  for (const ProgramResult &P : R.Programs) {
+    if (Listed++ == 20) {
+      OS << "#   ... and " << R.Programs.size() - 20 << " more\n";
+      break;
+    }
+    OS << "#   " << P.Path << " (" << P.Modules.size() << " module"
+       << (P.Modules.size() == 1 ? "" : "s") << ", " << P.Syscalls.size()
+       << " syscalls)\n";
+  }
+  OS << "# " << R.Syscalls.size() << " syscalls; " << R.Unresolved.size()
+     << " unresolved site" << (R.Unresolved.size() == 1 ? "" : "s")
+     << (R.Unresolved.empty() ? "" : " (listed by --format=json)") << "\n";
+  for (const auto &[K, V] : R.Syscalls)
+    OS << allowlistName(*R.Arch, K) << "\n";
+}
+
+static void site(json::OStream &J, const std::string &Program,
+                 const SiteReport &S) {
+  J.object([&] {
+    J.attribute("program", Program);
+    J.attribute("module", S.Module);
+    J.attribute("function", S.Function);
+    J.attribute("address", formatv("{0:x}", S.Addr).str());
+    J.attribute("reason", S.Reason);
+  });
+}
+
+void sysgc::writeJson(raw_ostream &OS, const ScanResult &R,
+                      const ScanOptions &Opts) {
+  json::OStream J(OS, 1);
+  J.object([&] {
+    J.attribute("sysgc", Opts.Version);
+    J.attribute("arch", R.Arch->Name);
+    if (!Opts.Root.empty())
+      J.attribute("root", Opts.Root);
+    J.attributeArray("programs", [&] {
+      for (const ProgramResult &P : R.Programs)
+        J.object([&] {
+          J.attribute("path", P.Path);
+          J.attributeArray("modules", [&] {
+            for (const std::string &M : P.Modules)
+              J.value(M);
+          });
+          J.attributeArray("missing", [&] {
+            for (const std::string &M : P.Missing)
+              J.value(M);
+          });
+          J.attribute("functions", int64_t(P.Functions));
+          J.attribute("reachable_functions", int64_t(P.ReachableFunctions));
+          J.attributeArray("syscalls", [&] {
+            for (SyscallKey K : P.Syscalls)
+              J.value(allowlistName(*R.Arch, K));
+          });
+          if (Opts.Naive)
+            J.attributeArray("naive_syscalls", [&] {
+              for (SyscallKey K : P.NaiveSyscalls)
+                J.value(allowlistName(*R.Arch, K));
+            });
+          J.attribute("unresolved", int64_t(P.Unresolved.size()));
+        });
+    });
+    J.attributeArray("syscalls", [&] {
+      for (const auto &[K, Provs] : R.Syscalls)
+        J.object([&] {
+          J.attribute("name", allowlistName(*R.Arch, K));
+          J.attribute("abi", R.Arch->Abis[K.Abi].Name);
+          J.attribute("nr", int64_t(K.Nr));
+          J.attributeArray("sites", [&] {
+            for (const auto &[Prog, Pv] : Provs)
+              J.object([&] {
+                J.attribute("program", Prog);
+                J.attribute("module", Pv.Module);
+                J.attribute("function", Pv.Function);
+                J.attribute("address", formatv("{0:x}", Pv.Addr).str());
+                J.attribute("how", Pv.How);
+              });
+          });
+        });
+    });
+    J.attributeArray("unresolved", [&] {
+      for (const auto &[Prog, S] : R.Unresolved)
+        site(J, Prog, S);
+    });
+    J.attributeArray("not_in_table", [&] {
+      for (const auto &[Prog, S] : R.NotInTable)
+        site(J, Prog, S);
+    });
+    J.attributeArray("notes", [&] {
+      for (const std::string &N : R.Notes)
+        J.value(N);
+    });
+  });
+  OS << "\n";
+}

@@ -1,0 +1,174 @@
+//===- Summary.cpp - Cut a module into functions and analyse each --------===//
+//
+// Function boundaries come from what the image knows (symbols and their
+// sizes, .eh_frame/.ARM.exidx, entry, init/fini, IFUNC resolvers, code
+// pointers in data) and from the direct call targets the analysis finds:
+// a stripped static program has no symbols, but its calls name its
+// functions. New call targets split chunks, which are analysed again, until
+// no call lands between known starts.
+//
+//===----------------------------------------------------------------------===//
+#include "sysgc/Scan/Summary.h"
+#include "sysgc/Scan/ScanTarget.h"
+#include "sysgc/Support/Error.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+#include <set>
+
+using namespace sysgc;
+using namespace llvm;
+
+namespace {
+class ImageMemory final : public MemoryView {
+public:
+  explicit ImageMemory(const ScanImage &I) : I(I) {}
+  std::optional<uint64_t> readConst(uint64_t Addr, unsigned Size) const override {
+    return I.readConst(Addr, Size);
+  }
+  std::optional<uint32_t> importAt(uint64_t Addr) const override {
+    auto It = I.ImportSlots.find(Addr);
+    if (It == I.ImportSlots.end())
+      return std::nullopt;
+    return It->second;
+  }
+  std::optional<uint64_t> relativeAt(uint64_t Addr) const override {
+    auto It = I.RelativeSlots.find(Addr);
+    if (It == I.RelativeSlots.end())
+      return std::nullopt;
+    return It->second;
+  }
+  bool isCode(uint64_t Addr) const override { return I.isCode(Addr); }
+  bool absoluteAddresses() const override { return !I.Pic; }
+
+private:
+  const ScanImage &I;
+};
+
+struct Start {
+  std::string Name;
+  bool Thumb = false;
+  bool Named = false;
+};
+} // namespace
+
+int ModuleSummary::find(uint64_t Addr) const {
+  auto It = llvm::upper_bound(Funcs, Addr, [](uint64_t A, const ModuleFunction &F) {
+    return A < F.S.Begin;
+  });
+  if (It == Funcs.begin())
+    return -1;
+  --It;
+  return Addr < It->S.End ? int(It - Funcs.begin()) : -1;
+}
+
+Expected<std::shared_ptr<ModuleSummary>>
+sysgc::summarizeModule(std::shared_ptr<ScanImage> Image, const ScanTarget &T) {
+  const ScanImage &I = *Image;
+  ImageMemory Mem(I);
+  std::map<uint64_t, Start> Starts;
+  for (const ImageFunction &F : I.Starts) {
+    Start &S = Starts[F.Addr];
+    if (!F.Name.empty() && !S.Named) {
+      S.Name = F.Name;
+      S.Named = true;
+    }
+    S.Thumb = F.Thumb;
+    // A symbol's or FDE's end is no boundary: glibc's clone ends its FDE
+    // right before the syscall instruction, whose number the code above
+    // set. What follows a function up to the next start stays with it.
+  }
+  for (const CodeRange &R : I.Code)
+    if (!Starts.count(R.Begin))
+      Starts[R.Begin];
+
+  auto Mod = std::make_shared<ModuleSummary>();
+  Mod->Image = Image;
+  // A chunk's analysis depends on its bounds and on where other chunks
+  // jump into it: redone when either changes.
+  struct DoneKey {
+    FunctionSummary S;
+    std::vector<uint64_t> External;
+  };
+  std::map<uint64_t, DoneKey> Done;
+  std::map<uint64_t, std::vector<uint64_t>> External; // chunk start -> targets
+  for (unsigned Round = 0; Round < 8; ++Round) {
+    std::vector<ModuleFunction> Funcs;
+    std::set<uint64_t> New;
+    std::string LastName;
+    uint64_t LastNamed = 0;
+    for (auto It = Starts.begin(); It != Starts.end(); ++It) {
+      uint64_t B = It->first;
+      // The chunk ends at the next start or the end of its code range.
+      uint64_t E = B;
+      for (const CodeRange &R : I.Code)
+        if (B >= R.Begin && B < R.End)
+          E = R.End;
+      auto Next = std::next(It);
+      if (Next != Starts.end() && Next->first < E)
+        E = Next->first;
+      if (E <= B)
+        continue;
+      ModuleFunction F;
+      if (It->second.Named) {
+        F.Name = It->second.Name;
+        LastName = F.Name;
+        LastNamed = B;
+      } else if (!LastName.empty() && B - LastNamed < 0x100000) {
+        F.Name = formatv("{0}+{1:x}", LastName, B - LastNamed).str();
+      } else {
+        F.Name = formatv("sub_{0:x-}", B).str();
+      }
+      std::vector<uint64_t> &Ext = External[B];
+      llvm::sort(Ext);
+      Ext.erase(llvm::unique(Ext), Ext.end());
+      auto D = Done.find(B);
+      if (D != Done.end() && D->second.S.End == E && D->second.External == Ext) {
+        F.S = D->second.S;
+      } else {
+        ArrayRef<uint8_t> Bytes = I.bytesAt(B, E - B);
+        F.S = analyzeFunction(T, Mem, Bytes, B, It->second.Thumb, Ext);
+        F.S.End = B + Bytes.size();
+        Done[B] = {F.S, Ext};
+      }
+      // Call targets and function pointers start functions (a pointer to
+      // __restore_rt lands past the FDE start glibc gives it). A jump
+      // does not: it lands in a function, which is told.
+      for (const CallSite &C : F.S.Calls)
+        if (C.K == CallSite::Direct && I.isCode(C.Target) &&
+            !Starts.count(C.Target) && !C.Tail)
+          New.insert(C.Target);
+      for (uint64_t A : F.S.AddressTaken)
+        if (!Starts.count(A))
+          New.insert(A);
+      Funcs.push_back(std::move(F));
+    }
+    Mod->Funcs = std::move(Funcs);
+    // Jumps into the middle of another chunk.
+    bool NewExternal = false;
+    for (const ModuleFunction &F : Mod->Funcs)
+      for (const CallSite &C : F.S.Calls) {
+        if (C.K != CallSite::Direct || !C.Tail || Starts.count(C.Target))
+          continue;
+        int G = Mod->find(C.Target);
+        if (G < 0 || Mod->Funcs[G].S.Begin == F.S.Begin)
+          continue;
+        std::vector<uint64_t> &Ext = External[Mod->Funcs[G].S.Begin];
+        if (!llvm::is_contained(Ext, C.Target)) {
+          Ext.push_back(C.Target);
+          NewExternal = true;
+        }
+      }
+    if (New.empty() && !NewExternal)
+      break;
+    for (uint64_t A : New)
+      Starts[A].Thumb = T.arch().Machine == 40 /*EM_ARM*/ ? true : false;
+  }
+  for (const ImageExport &E : I.Exports) {
+    if (!E.Function)
+      continue;
+    int F = Mod->find(E.Addr);
+    if (F >= 0 && Mod->Funcs[F].S.Begin == E.Addr)
+      Mod->Exports[E.Name].push_back(F);
+  }
+  return Mod;
+}
