@@ -137,7 +137,6 @@ Error ImageReader::read(ScanImage &I, const ELFFile<ELFT> &F) {
   }
   I.Static = !Dyn;
   I.Pic = H.e_type == ELF::ET_DYN;
-  I.IsExec = H.e_type == ELF::ET_EXEC || !I.Interp.empty();
 
   auto Sections = F.sections();
   if (!Sections)
@@ -151,6 +150,7 @@ Error ImageReader::read(ScanImage &I, const ELFFile<ELFT> &F) {
   uint64_t StrTabAddr = 0, StrSz = 0;
   std::vector<uint64_t> NeededOff, RunPathOff, RPathOff;
   uint64_t SoNameOff = ~0ull;
+  bool Pie = false;
   struct ArrayRange {
     uint64_t Addr = 0, Size = 0;
   } InitA, FiniA, PreinitA;
@@ -165,6 +165,7 @@ Error ImageReader::read(ScanImage &I, const ELFFile<ELFT> &F) {
       case ELF::DT_RUNPATH: RunPathOff.push_back(V); break;
       case ELF::DT_RPATH: RPathOff.push_back(V); break;
       case ELF::DT_SONAME: SoNameOff = V; break;
+      case ELF::DT_FLAGS_1: Pie = V & ELF::DF_1_PIE; break;
       case ELF::DT_STRTAB: StrTabAddr = V; break;
       case ELF::DT_STRSZ: StrSz = V; break;
       case ELF::DT_INIT: I.InitFini.push_back(V); break;
@@ -194,6 +195,11 @@ Error ImageReader::read(ScanImage &I, const ELFFile<ELFT> &F) {
     if (SoNameOff != ~0ull)
       I.SoName = strAt(Str, SoNameOff).str();
   }
+  // A program: ET_EXEC, a PIE (DF_1_PIE), or an ET_DYN with an
+  // interpreter and no soname (a PIE from an older linker). libc.so.6
+  // has an interpreter too, to print its version: it is a library.
+  I.IsExec = H.e_type == ELF::ET_EXEC || Pie ||
+             (!I.Interp.empty() && I.SoName.empty());
 
   auto AddStart = [&](uint64_t A, uint64_t Size, StringRef Name, StartKind K) {
     bool Thumb = false;

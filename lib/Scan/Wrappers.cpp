@@ -87,6 +87,10 @@ ProgramSyscalls sysgc::resolveSyscalls(const Program &P, const Reachability &R,
     }
     Out.Syscalls[{A, uint32_t(N)}].push_back(Prov);
   };
+  for (StringRef N : T.KernelProvided)
+    if (const SyscallDesc *D = Arch.Abis[0].findByName(N))
+      Out.Syscalls[{0, D->Nr}].push_back(
+          {"[vdso]", "", 0, "made by the kernel's vDSO in every process"});
   for (FuncRef F : R.Reachable) {
     const ModuleFunction &MF = P.fn(F);
     std::string Mod = P.Mods[F.Mod]->Image->displayName();

@@ -100,6 +100,11 @@ public:
   /// Registers whose Stack value is normal (SP, the frame pointer).
   std::vector<unsigned> FrameRegs;
 
+  /// Syscalls the kernel's own code in the process makes (the vDSO's
+  /// signal return trampoline and its fallbacks): in no binary, made by
+  /// every program that gets a signal or reads the clock.
+  std::vector<llvm::StringRef> KernelProvided;
+
   /// The state on entry to a function.
   State entryState() const;
   /// The ABI (index in arch().Abis) of a kernel entry, or nullopt.

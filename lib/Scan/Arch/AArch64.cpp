@@ -59,6 +59,10 @@ public:
     for (const char *N : {"X0", "X1", "X2", "X3", "X4", "X5", "X6", "X7"})
       ArgRegs.push_back(reg(N));
     RetRegs = {reg("X0"), reg("X1")};
+    // glibc sets no SA_RESTORER here: signal handlers return through the
+    // vDSO's __kernel_rt_sigreturn. The clock calls are its fallbacks.
+    KernelProvided = {"rt_sigreturn", "clock_gettime", "gettimeofday",
+                      "clock_getres"};
     for (const char *N : {"X19", "X20", "X21", "X22", "X23", "X24", "X25",
                           "X26", "X27", "X28", "FP", "SP"})
       CalleeSaved[reg(N)] = true;

@@ -33,6 +33,9 @@ public:
     for (const char *N : {"RDI", "RSI", "RDX", "RCX", "R8", "R9"})
       ArgRegs.push_back(reg(N));
     RetRegs = {RAX, reg("RDX")};
+    // The vDSO's fallbacks (glibc brings its own signal restorer).
+    KernelProvided = {"clock_gettime", "gettimeofday", "time", "getcpu",
+                      "clock_getres"};
     for (const char *N : {"RBX", "RBP", "RSP", "R12", "R13", "R14", "R15"})
       CalleeSaved[reg(N)] = true;
     FrameRegs = {SP, reg("RBP")};
