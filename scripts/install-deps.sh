@@ -8,6 +8,9 @@ PACKAGES=(
   cmake ninja-build ccache clang-22 lld-22 llvm-22 llvm-22-dev liblld-22-dev
   libclang-rt-22-dev libzstd-dev zlib1g-dev
   libboost-program-options-dev libgtest-dev libgmock-dev python3
+  # sysgc scan's ground truth (unittests/Integration/scan_test.py): the
+  # programs traced, strace, and qemu-user for the foreign architectures
+  busybox-static strace qemu-user-static
   # the package test: CPack's dpkg-shlibdeps, a second Debian root
   dpkg-dev debootstrap
 )
