@@ -12,6 +12,9 @@
 //              [--unresolved warn|fail] [--arch NAME]
 //                                   the allowlist of the syscalls the
 //                                   programs can make (lib/Scan)
+//   sysgc report BEFORE AFTER [-c|-d|-t] [--format text|json|csv]
+//                                   bloat-o-meter and section totals
+//                                   (ReportCommand.cpp)
 //
 //===----------------------------------------------------------------------===//
 #include "sysgc/Allowlist/Allowlist.h"
@@ -301,6 +304,9 @@ static int cmdScan(const std::vector<std::string> &Args) {
   return 0;
 }
 
+// Commands defined in their own files.
+int cmdReport(const std::vector<std::string> &Args);
+
 int main(int argc, const char **argv) {
   InitLLVM X(argc, argv);
   const char *Usage =
@@ -310,7 +316,8 @@ int main(int argc, const char **argv) {
       "  sections FILE [--json]          sizes of the allocated sections\n"
       "  check-allowlist FILE [--arch A] resolve an allowlist\n"
       "  syscalls [--arch A] [--abi B]   the syscall tables sysgc uses\n"
-      "  scan [--root DIR] [BINARY...]   the allowlist the programs need\n";
+      "  scan [--root DIR] [BINARY...]   the allowlist the programs need\n"
+      "  report BEFORE AFTER [-c|-d|-t]  size changes, as bloat-o-meter\n";
   if (argc < 2) {
     errs() << Usage;
     return 2;
@@ -328,6 +335,8 @@ int main(int argc, const char **argv) {
       return cmdSyscalls(Args);
     if (Cmd == "scan")
       return cmdScan(Args);
+    if (Cmd == "report")
+      return cmdReport(Args);
     if (Cmd == "-h" || Cmd == "--help" || Cmd == "help") {
       outs() << Usage;
       return 0;
