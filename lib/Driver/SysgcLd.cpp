@@ -104,13 +104,6 @@ private:
   std::chrono::steady_clock::time_point Start;
 };
 
-/// A final link sysgc transforms: its architecture and dispatch, found once.
-struct KernelLink {
-  const ArchInfo *Arch = nullptr;
-  std::vector<DispatchSite> Dispatch;
-  std::vector<std::string> Warnings; // findDispatch's
-};
-
 // "riscv64", "aarch64": how an ELF machine is called in messages.
 std::string machineName(uint16_t Machine) {
   switch (Machine) {
@@ -275,6 +268,14 @@ Expected<LinkPlan> Pipeline::planOrReuse(const ArchInfo &Arch,
 // every other link (modules, the vDSO, boot code: SYSGC_ALLOW is set for a
 // whole Kbuild run) is nullopt and goes to lld as it is.
 Expected<std::optional<KernelLink>> Pipeline::findKernel() {
+  return sysgc::findKernel(Cmd, Opts, *Inputs, *Graph);
+}
+
+Expected<std::optional<KernelLink>>
+sysgc::findKernel(const LinkCommand &Cmd, const SysgcOptions &Opts,
+                  const InputSet &In, const SectionGraph &G) {
+  const InputSet *Inputs = &In;
+  const SectionGraph *Graph = &G;
   const ArchInfo *Arch =
       getArch(Inputs->Machine, Inputs->Objects.empty()
                                    ? std::nullopt
@@ -339,6 +340,12 @@ Expected<std::optional<KernelLink>> Pipeline::findKernel() {
 // --gc-sections, entry and -u symbols, and its linker scripts' /DISCARD/
 // patterns and symbol names). The scripts also give Placement.
 Expected<PlanOptions> Pipeline::planOptions() {
+  return sysgc::planOptions(Cmd, Opts, &Placement);
+}
+
+Expected<PlanOptions> sysgc::planOptions(const LinkCommand &Cmd,
+                                         const SysgcOptions &Opts,
+                                         SectionPlacement *Placement) {
   PlanOptions PO;
   PO.Mode = Cmd.GcSections ? GcMode::Collect : GcMode::Retain;
   PO.Dispatch = Opts.Dispatch;
@@ -361,8 +368,9 @@ Expected<PlanOptions> Pipeline::planOptions() {
     for (const std::string &P : *Pats)
       if (Error E = PO.Discarded.add(P))
         return withContext(std::move(E), Script);
-    if (Error E = Placement.addScript((*Text)->getBuffer(), Script))
-      return std::move(E);
+    if (Placement)
+      if (Error E = Placement->addScript((*Text)->getBuffer(), Script))
+        return std::move(E);
     // What the script names (jiffies = jiffies_64, PROVIDE, ASSERT, ...)
     // stays: lld would not find it otherwise.
     auto Names = scriptSymbolNames((*Text)->getBuffer(), Script);

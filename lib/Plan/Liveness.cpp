@@ -136,29 +136,34 @@ public:
     while (!Queue.empty()) {
       NodeId N = Queue.back();
       Queue.pop_back();
-      uint32_t F = G.fileOf(N);
       if (Ignore && (*Ignore)[N])
         continue;
-      if (IsSplit[N]) {
-        // Only the entries left behind (no owner) are references of the
-        // split section itself.
-        uint32_t SI = SplitOf.lookup(N);
-        forEntries(SI, Views[SI].Remainder, [&](const GraphEdge &E) {
-          Enqueue(E.To, N, E.Reloc);
-        });
-      } else {
-        const BitVector *FileCut =
-            F < Cut.size() && !Cut[F].empty() ? &Cut[F] : nullptr;
-        for (const GraphEdge &E : G.edges(N))
-          if (!FileCut || !(*FileCut)[E.Reloc])
-            Enqueue(E.To, N, E.Reloc);
-      }
-      for (uint32_t I = NodePieceBegin[N]; I < NodePieceBegin[N + 1]; ++I) {
-        uint32_t P = NodePieces[I];
-        for (uint32_t J = PieceBegin[P]; J < PieceBegin[P + 1]; ++J)
-          Enqueue(PieceEdges[J].Edge.To, PieceEdges[J].From,
-                  PieceEdges[J].Edge.Reloc);
-      }
+      forEachRef(N, Enqueue);
+    }
+  }
+
+  /// Every reference that makes N's targets live once N is: Visit(To, From,
+  /// Reloc), From being N or the split section holding a piece N owns.
+  template <class Fn> void forEachRef(NodeId N, Fn &&Visit) const {
+    uint32_t F = G.fileOf(N);
+    if (IsSplit[N]) {
+      // Only the entries left behind (no owner) are references of the
+      // split section itself.
+      uint32_t SI = SplitOf.lookup(N);
+      forEntries(SI, Views[SI].Remainder,
+                 [&](const GraphEdge &E) { Visit(E.To, N, E.Reloc); });
+    } else {
+      const BitVector *FileCut =
+          F < Cut.size() && !Cut[F].empty() ? &Cut[F] : nullptr;
+      for (const GraphEdge &E : G.edges(N))
+        if (!FileCut || !(*FileCut)[E.Reloc])
+          Visit(E.To, N, E.Reloc);
+    }
+    for (uint32_t I = NodePieceBegin[N]; I < NodePieceBegin[N + 1]; ++I) {
+      uint32_t P = NodePieces[I];
+      for (uint32_t J = PieceBegin[P]; J < PieceBegin[P + 1]; ++J)
+        Visit(PieceEdges[J].Edge.To, PieceEdges[J].From,
+              PieceEdges[J].Edge.Reloc);
     }
   }
 
@@ -478,6 +483,26 @@ void sysgc::planLiveness(const SectionGraph &G, const SectionKinds &K,
   for (NodeId R : Removed)
     if (R != NoNode && Live[R] && Seen.insert(R).second)
       Plan.Kept.push_back({R, ""}); // explained by planStatuses
+}
+
+LiveRefs sysgc::liveRefs(const SectionGraph &G, const SectionKinds &K,
+                        LinkPlan &Plan) {
+  uint32_t N = G.numNodes();
+  if (Plan.Discarded.size() != N)
+    Plan.Discarded.resize(N);
+  Marker M(G, K, Plan);
+  LiveRefs R;
+  R.Begin.reserve(N + 1);
+  for (NodeId I = 0; I < N; ++I) {
+    R.Begin.push_back(R.Refs.size());
+    // What the marker would enqueue: no unresolved or discarded targets.
+    M.forEachRef(I, [&](NodeId To, NodeId From, uint32_t Reloc) {
+      if (To != NoNode && !Plan.Discarded[To])
+        R.Refs.push_back({To, From, Reloc});
+    });
+  }
+  R.Begin.push_back(R.Refs.size());
+  return R;
 }
 
 std::string sysgc::whyLive(const SectionGraph &G, const LinkPlan &Plan,

@@ -135,7 +135,7 @@ Expected<LinkPlan> sysgc::planLink(const SectionGraph &G, const ArchInfo &Arch,
     return std::move(E);
   planSnippetCode(G, Kinds, Plan);
   planLiveness(G, Kinds, Opts, Plan);
-  if (Plan.Mode == GcMode::Retain)
+  if (Plan.Mode == GcMode::Retain && !Opts.KeepAllPieces)
     pruneSplits(G, Plan);
   if (!Plan.UnknownPins.empty()) {
     std::string Msg;

@@ -52,6 +52,10 @@ struct PlanOptions {
   /// A dispatch that references no syscall entry is a warning, not an
   /// error (nothing is removed).
   bool AcceptNoEntries = false;
+  /// Keep every table piece, also those of live owners in Retain mode
+  /// (pruneSplits folds them back into their tables, whose references
+  /// they then seem to be): for analyses that explain liveness.
+  bool KeepAllPieces = false;
 };
 
 struct DispatchSite {
@@ -239,6 +243,27 @@ NodeId linkOrderOwner(const SectionGraph &G, NodeId N);
 /// Compute Candidate, Dead, Exclude and Kept from the retargeted graph.
 void planLiveness(const SectionGraph &G, const SectionKinds &K,
                   const PlanOptions &Opts, LinkPlan &Plan);
+
+/// The references planLiveness follows, as a flat graph (CSR): those of
+/// node N are its own relocations (minus the retargeted dispatch edges; of a
+/// split table only the entries left in place) and those of every table
+/// piece, snippet or FDE N owns. Targets that are unresolved or discarded
+/// are left out, as the marker leaves them. For analyses that must agree
+/// with the plan reference for reference (sysgc cost, sysgc why).
+struct LiveRefs {
+  struct Ref {
+    NodeId To;
+    NodeId From;    // the section holding the relocation: N, or a table
+    uint32_t Reloc; // index into From's object's Relocs
+  };
+  std::vector<uint32_t> Begin; // numNodes() + 1
+  std::vector<Ref> Refs;
+  llvm::ArrayRef<Ref> of(NodeId N) const {
+    return llvm::ArrayRef<Ref>(Refs).slice(Begin[N], Begin[N + 1] - Begin[N]);
+  }
+};
+LiveRefs liveRefs(const SectionGraph &G, const SectionKinds &K,
+                  LinkPlan &Plan);
 
 /// Retain mode: keep only the pieces whose owner is Dead.
 void pruneSplits(const SectionGraph &G, LinkPlan &Plan);
