@@ -105,9 +105,28 @@ Expected<CostReport> sysgc::computeCosts(const SectionGraph &G,
   R.AllRemoved = removalTotals(G, P.Dead);
   C.lap("plan", R.TimingsMs);
 
-  // One row per syscall the planner gives a status.
+  // One row per syscall the planner gives a status; by name, one per name
+  // (the ABIs joined by '+', the first one's number): what an unqualified
+  // allowlist line removes.
   std::map<std::pair<std::string, uint32_t>, uint32_t> RowOf;
+  std::map<std::string, uint32_t> NameRow;
   for (const SyscallStatus &S : P.Syscalls) {
+    if (CO.ByName)
+      if (auto It = NameRow.find(S.Name); It != NameRow.end()) {
+        SyscallCost &Row = R.Syscalls[It->second];
+        RowOf[{S.Abi, S.Nr}] = It->second;
+        Row.Abi += "+" + S.Abi;
+        if (Row.Entry.empty())
+          Row.Entry = S.Entry;
+        // Pinned if any ABI's code stays; implemented if any ABI has it.
+        if (S.State == SyscallState::RemovedCodeKept ||
+            Row.State == SyscallState::NotImplemented)
+          Row.State = S.State;
+        if (CO.Allow)
+          Row.Allowed = *Row.Allowed || CO.Allow->allows(S.Abi, S.Nr);
+        continue;
+      }
+    NameRow[S.Name] = R.Syscalls.size();
     RowOf[{S.Abi, S.Nr}] = R.Syscalls.size();
     SyscallCost Row;
     Row.Abi = S.Abi;
@@ -330,7 +349,7 @@ void sysgc::writeCostText(const CostReport &R, raw_ostream &OS, size_t Limit) {
                   R.AllowPath, R.Predicted->SectionBytes,
                   R.Predicted->Sections, R.Predicted->FunctionBytes,
                   R.Predicted->Functions, R.Predicted->ObjectBytes);
-  OS << formatv("{0,10} {1,10} {2,-5} {3,5} {4,-24} {5}\n", "exclusive",
+  OS << formatv("{0,10} {1,10} {2,-8} {3,5} {4,-24} {5}\n", "exclusive",
                 "shared", "abi", "nr", "syscall",
                 R.Predicted ? "state, allowed" : "state");
   size_t Shown = 0;
@@ -340,7 +359,7 @@ void sysgc::writeCostText(const CostReport &R, raw_ostream &OS, size_t Limit) {
                     R.Syscalls.size() - Limit);
       break;
     }
-    OS << formatv("{0,10} {1,10} {2,-5} {3,5} {4,-24} {5}", S.ExclusiveBytes,
+    OS << formatv("{0,10} {1,10} {2,-8} {3,5} {4,-24} {5}", S.ExclusiveBytes,
                   S.SharedBytes, S.Abi, S.Nr, S.Name, stateName(S.State));
     if (S.Allowed)
       OS << (*S.Allowed ? ", allowed" : ", removed");

@@ -270,10 +270,12 @@ void sysgc::writeWhyText(const WhyAnswer &A, raw_ostream &OS) {
     }
     if (H.ViaSection != H.FromSection)
       OS << " via its entries in " << H.ViaSection;
+    std::string Addend =
+        H.Addend == 0 ? ""
+        : H.Addend < 0 ? "-" + std::to_string(-uint64_t(H.Addend))
+                       : "+" + std::to_string(H.Addend);
     OS << formatv("\n      +{0:x} {1} {2}{3} -> {4}\n", H.Offset, H.Type,
-                  H.Target,
-                  H.Addend ? formatv("{0:+d}", H.Addend).str() : "",
-                  H.ToSection);
+                  H.Target, Addend, H.ToSection);
   }
   for (const SyscallStatus &S : A.Pinned)
     OS << formatv("  {0}:{1} is removed from the dispatch but its code "

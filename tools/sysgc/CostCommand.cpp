@@ -38,6 +38,8 @@ int cmdCost(const std::vector<std::string> &Args) {
       "record", po::value<std::string>(), "a SYSGC_RECORD file")(
       "link", po::value<int>()->default_value(-1),
       "which link of the record, from 0 (-1: the last)")(
+      "by-name", "one row per syscall name, every ABI together (what an "
+                 "unqualified allowlist line removes)")(
       "timings", "print the phases' times to stderr");
   auto Fail = [](const Twine &Msg) {
     errs() << "sysgc cost: error: " << Msg << "\n";
@@ -88,6 +90,7 @@ int cmdCost(const std::vector<std::string> &Args) {
   if (*A)
     CO.Allow = &**A;
   CO.Output = (*S)->Cmd.Output;
+  CO.ByName = VM.count("by-name");
   auto R = computeCosts(*(*S)->Graph, *(*S)->Kernel.Arch, (*S)->PlanOpts,
                         (*S)->Kernel.Dispatch, CO);
   if (!R)

@@ -190,6 +190,62 @@ TEST(Cost, PredictionEqualsThePlannerForEveryAllowlist) {
             F.planned(None).SectionBytes);
 }
 
+// Two ABIs sharing one body: per ABI neither owns it, by name it is
+// read's; both agree with the planner.
+TEST(Cost, ByNameJoinsTheAbisThatShareABody) {
+  std::string Yaml = KernelYaml;
+  // ia32_sys_call dispatches read through the x64 body's alias.
+  auto Insert = [&](StringRef Before, StringRef Text) {
+    size_t At = Yaml.find(Before.str());
+    ASSERT_NE(At, std::string::npos) << Before.str();
+    Yaml.insert(At, Text.str());
+  };
+  Insert("  - Name: .rela.text.__x64_sys_read", R"(  - Name: .text.ia32_sys_call
+    Type: SHT_PROGBITS
+    Flags: [ SHF_ALLOC, SHF_EXECINSTR ]
+    AddressAlign: 16
+    Content: 'e900000000cccccccccccccccccccccc'
+  - Name: .rela.text.ia32_sys_call
+    Type: SHT_RELA
+    Info: .text.ia32_sys_call
+    Relocations:
+      - { Offset: 1, Symbol: __ia32_sys_read, Type: R_X86_64_PLT32, Addend: -4 }
+)");
+  Insert("  - { Name: x64_sys_call,", R"(  - { Name: __ia32_sys_read, Type: STT_FUNC, Section: .text.__x64_sys_read, Binding: STB_GLOBAL, Size: 16 }
+  - { Name: __ia32_sys_ni_syscall, Type: STT_FUNC, Section: .text.__x64_sys_ni_syscall, Binding: STB_GLOBAL, Size: 16 }
+  - { Name: ia32_sys_call, Type: STT_FUNC, Section: .text.ia32_sys_call, Binding: STB_GLOBAL, Size: 16 }
+)");
+  Fixture F(Yaml);
+  CostReport PerAbi = F.costs();
+  auto Find = [](const CostReport &R, StringRef Abi, StringRef Name) {
+    for (const SyscallCost &S : R.Syscalls)
+      if (S.Abi == Abi && S.Name == Name)
+        return S;
+    ADD_FAILURE() << Abi.str() << ":" << Name.str();
+    return SyscallCost();
+  };
+  EXPECT_EQ(Find(PerAbi, "x64", "read").ExclusiveBytes, 0u);
+  EXPECT_EQ(Find(PerAbi, "ia32", "read").ExclusiveBytes, 0u);
+  EXPECT_EQ(Find(PerAbi, "x64", "read").SharedBytes, 32u); // body, fdget
+  CostOptions CO;
+  CO.ByName = true;
+  auto ByName = computeCosts(*F.G, F.Arch, F.Opts, F.findDispatchSites(), CO);
+  ASSERT_TRUE(bool(ByName)) << toString(ByName.takeError());
+  EXPECT_EQ(Find(*ByName, "ia32+x64", "read").ExclusiveBytes, 16u);
+  // The planner, for "every syscall but read" against "every syscall".
+  std::string All, AllButRead;
+  for (StringRef Abi : {"x64", "ia32"})
+    for (const SyscallDesc &D : F.Arch.findAbi(Abi)->Syscalls)
+      if (!D.Name.empty()) {
+        All += (Abi + ":" + D.Name + "\n").str();
+        if (D.Name != "read")
+          AllButRead += (Abi + ":" + D.Name + "\n").str();
+      }
+  EXPECT_EQ(F.planned(F.allow(AllButRead)).SectionBytes -
+                F.planned(F.allow(All)).SectionBytes,
+            16u);
+}
+
 TEST(Cost, OutputsAreStableAndComplete) {
   Fixture F;
   Allowlist A = F.allow("read\n");

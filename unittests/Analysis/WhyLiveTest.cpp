@@ -49,6 +49,12 @@ TEST(WhyLive, KeptSyscallCodeIsExplainedThroughTheDispatch) {
   EXPECT_EQ(A.Chain[1].Addend, -4);
   EXPECT_EQ(A.Chain[1].Target, "fdget");
   EXPECT_NE(A.Chain[1].ToSection.find(".text.fdget"), std::string::npos);
+  std::string Text;
+  raw_string_ostream OS(Text);
+  writeWhyText(A, OS);
+  EXPECT_NE(Text.find("+0x1 R_X86_64_PLT32 fdget-4 -> kernel.o:(.text.fdget)"),
+            std::string::npos)
+      << Text;
 }
 
 TEST(WhyLive, RemovedSyscallKeptAliveSaysWhatPinsIt) {

@@ -291,6 +291,16 @@ class MiniKernelCost(unittest.TestCase):
               "lld's root, %d roots of sysgc only" % (compared, live, same_root, roots))
 
 
+def relink_recorded(rec, out, extra):
+    """sysgc-ld on the last link of a record, written to out."""
+    with open(rec) as f:
+        link = [json.loads(l) for l in f if l.strip()][-1]
+    args = list(link["args"])
+    i = args.index("-o")
+    del args[i:i + 2]
+    return run([SYSGC_LD] + args + ["-o", out] + extra, cwd=link["cwd"])
+
+
 @unittest.skipUnless(os.environ.get("SYSGC_COST_KERNEL") == "1",
                      "the real-kernel check runs as its own CTest (label kernel)")
 class RealKernel(unittest.TestCase):
@@ -333,8 +343,38 @@ class RealKernel(unittest.TestCase):
                              {k: rep["totals"][k] for k in TOTALS})
             print("rich: predicted %d bytes = removed; sysgc cost %.2f s (%s)" %
                   (pred["removed_section_bytes"], seconds, c.stderr.strip()))
+            self.single_syscalls(work, rec, json.loads(c.stdout)["syscalls"])
         finally:
             shutil.rmtree(work, ignore_errors=True)
+
+
+    def single_syscalls(self, work, rec, rows):
+        """A few syscalls alone (the largest, a pinned one, two that own
+        nothing): cost = sysgc-ld's removal for every syscall but it, less
+        its removal for every syscall."""
+        names = sorted({(r["abi"], r["name"]) for r in rows})
+
+        def removed(skip):
+            allow = os.path.join(work, "single.allow")
+            with open(allow, "w") as f:
+                f.write("".join("%s:%s\n" % n for n in names if n != skip))
+            report = os.path.join(work, "single.json")
+            r = relink_recorded(rec, os.path.join(work, "single.out"),
+                                ["--sysgc-allow=" + allow, "--sysgc-allow-unknown",
+                                 "--sysgc-report=" + report, "--sysgc-quiet",
+                                 "--sysgc-cache=off", "--sysgc-report-timings=no"])
+            self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+            with open(report) as f:
+                return json.load(f)["totals"]["removed_section_bytes"]
+
+        base = removed(None)
+        picks = ([r for r in rows if r["exclusive_bytes"] > 0][:3] +
+                 [r for r in rows if r["state"] == "pinned"][:1] +
+                 [r for r in rows if r["exclusive_bytes"] == 0 and r["shared_bytes"] > 0][:2])
+        self.assertEqual(len(picks), 6)
+        for r in picks:
+            with self.subTest(syscall=r["abi"] + ":" + r["name"]):
+                self.assertEqual(removed((r["abi"], r["name"])) - base, r["exclusive_bytes"])
 
 
 if __name__ == "__main__":

@@ -19,8 +19,8 @@
 namespace sysgc {
 
 struct SyscallCost {
-  std::string Abi;
-  uint32_t Nr = 0;
+  std::string Abi; // by name: every ABI that has it, joined by '+'
+  uint32_t Nr = 0; // by name: the first ABI's number
   std::string Name;
   std::string Entry; // "" when this kernel does not implement it
   /// Its status once removed: Removed, RemovedCodeKept ("pinned": code a
@@ -49,6 +49,9 @@ struct CostOptions {
   std::string AllowPath;
   /// The link's output, for the output's header.
   std::string Output;
+  /// One row per syscall name, all ABIs together (what an unqualified
+  /// allowlist line keeps or removes), instead of one per ABI and number.
+  bool ByName = false;
 };
 
 struct CostReport {
