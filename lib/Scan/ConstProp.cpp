@@ -92,7 +92,7 @@ Flow FunctionAnalysis::flowOf(const Insn &N,
   Target.reset();
   if (N.Bad)
     return Flow::Stop;
-  const MCInstrAnalysis &A = T.analysis();
+  const MCInstrAnalysis &A = T.analysis(Thumb);
   uint64_t Tgt;
   if (A.isCall(N.I)) {
     if (A.evaluateBranch(N.I, N.Addr, N.Size, Tgt))
@@ -127,7 +127,7 @@ void FunctionAnalysis::buildBlocks() {
   for (size_t I = 0; I < Insns.size(); ++I) {
     std::optional<uint64_t> Tgt;
     Flow F = flowOf(Insns[I], Tgt);
-    if (Tgt && !T.analysis().isCall(Insns[I].I) && *Tgt >= Begin && *Tgt < End) {
+    if (Tgt && !T.analysis(Thumb).isCall(Insns[I].I) && *Tgt >= Begin && *Tgt < End) {
       auto It = IndexAt.find(*Tgt);
       if (It != IndexAt.end())
         Leader[It->second] = true;
@@ -188,6 +188,8 @@ void FunctionAnalysis::recordCall(const Insn &N, const State &S, bool Tail,
   Effects E(M);
   E.Addr = N.Addr;
   E.Size = N.Size;
+  bool IsArm = T.arch().Machine == 40 /*EM_ARM*/;
+  C.TargetThumb = T.targetIsThumb(N.I).value_or(Thumb);
   if (Target) {
     C.K = CallSite::Direct;
     C.Target = *Target;
@@ -200,8 +202,8 @@ void FunctionAnalysis::recordCall(const Insn &N, const State &S, bool Tail,
       C.K = CallSite::Direct;
       C.Target = V.C;
     }
-  } else if (std::optional<MCRegister> R = T.branchReg(N.I)) {
-    Value V = T.readReg(S, *R);
+  } else {
+    Value V = T.indirectTarget(N.I, S);
     if (V.K == Value::Import) {
       C.K = CallSite::Import;
       C.ImportIdx = V.Id;
@@ -210,11 +212,16 @@ void FunctionAnalysis::recordCall(const Insn &N, const State &S, bool Tail,
       C.Target = V.C;
     }
   }
+  if (IsArm && C.K == CallSite::Direct && !Target) {
+    // A code pointer's low bit says Thumb.
+    C.TargetThumb = C.Target & 1;
+    C.Target &= ~uint64_t(1);
+  }
   Out.Calls.push_back(std::move(C));
 }
 
 State FunctionAnalysis::step(const Block &B, State S, bool Record) {
-  const MCInstrAnalysis &A = T.analysis();
+  const MCInstrAnalysis &A = T.analysis(Thumb);
   for (size_t K = B.First; K < B.Last; ++K) {
     const Insn &N = Insns[K];
     if (N.Bad)
@@ -311,6 +318,7 @@ FunctionSummary FunctionAnalysis::run() {
       C.Tail = true;
       C.K = CallSite::Direct;
       C.Target = End;
+      C.TargetThumb = Thumb;
       C.Args = S.Regs;
       Out.Calls.push_back(std::move(C));
     }

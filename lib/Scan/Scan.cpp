@@ -137,11 +137,25 @@ Error Scanner::scanProgram(const std::string &HostPath) {
                         I.Imports.size());
       for (uint32_t F = 0; F < P.Mods[M]->Funcs.size(); ++F) {
         const ModuleFunction &MF = P.Mods[M]->Funcs[F];
-        errs() << formatv("  {0:x}-{1:x} {2} {3} sys={4} calls={5} taken={6} undec={7}\n",
+        errs() << formatv("  {0:x}-{1:x} {2} {3} sys={4} calls={5} taken={6} undec={7}{8}\n",
                           MF.S.Begin, MF.S.End, MF.Name,
                           R.Reachable.count({M, F}) ? "R" : "-",
                           MF.S.Syscalls.size(), MF.S.Calls.size(),
-                          MF.S.AddressTaken.size(), MF.S.Undecodable);
+                          MF.S.AddressTaken.size(), MF.S.Undecodable,
+                          MF.S.Thumb ? " thumb" : "");
+        if (StringRef(getenv("SYSGC_SCAN_DEBUG")) == "2") {
+          for (const CallSite &C : MF.S.Calls) {
+            errs() << formatv("    call {0:x} k={1} tail={2} -> {3:x}", C.Addr,
+                              int(C.K), C.Tail, C.Target);
+            for (unsigned K = 0; K < C.Args.size(); ++K)
+              if (C.Args[K].K == Value::Const)
+                errs() << " " << (*T)->regName(K) << "=" << C.Args[K].C;
+            errs() << "\n";
+          }
+          for (const SyscallSite &Y : MF.S.Syscalls)
+            errs() << formatv("    sys {0:x} kind={1} id={2} c={3}\n", Y.Addr,
+                              int(Y.Nr.K), Y.Nr.Id, Y.Nr.C);
+        }
       }
     }
   ProgramSyscalls S = resolveSyscalls(P, R, **T);

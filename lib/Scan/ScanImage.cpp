@@ -442,8 +442,11 @@ Error ImageReader::read(ScanImage &I, const ELFFile<ELFT> &F) {
         uint64_t A = IsArm ? V & ~1ull : V;
         // Writable (and RELRO) data holds pointers, .rodata also jump
         // tables (which point inside functions): there, only known starts.
-        if (Ro ? std::binary_search(Known.begin(), Known.end(), A)
-               : I.isCode(A))
+        // On arm a Thumb pointer has its low bit set: an even word is an
+        // ARM-code pointer only where it equals a known start.
+        bool Strict = Ro || (IsArm && !(V & 1));
+        if (Strict ? std::binary_search(Known.begin(), Known.end(), A)
+                   : I.isCode(A))
           I.DataPointers.push_back({V, false, Ro});
       }
     }
@@ -464,8 +467,9 @@ Error ImageReader::read(ScanImage &I, const ELFFile<ELFT> &F) {
       ImageFunction &U = Unique.back();
       if (!U.Size)
         U.Size = S.Size;
-      if (S.Kind == StartKind::Symbol || S.Kind == StartKind::Entry)
-        U.Thumb = S.Thumb;
+      // Any source that says Thumb (a symbol's or a pointer's low bit,
+      // an exidx entry) wins: an even word equal to a start says little.
+      U.Thumb |= S.Thumb;
       continue;
     }
     Unique.push_back(std::move(S));

@@ -122,6 +122,10 @@ Expected<std::unique_ptr<ScanTarget>> ScanTarget::create(const ArchInfo &A) {
     return wrap(createX86_64ScanTarget(A));
   case ELF::EM_AARCH64:
     return wrap(createAArch64ScanTarget(A));
+  case ELF::EM_RISCV:
+    return wrap(createRISCV64ScanTarget(A));
+  case ELF::EM_ARM:
+    return wrap(createARMScanTarget(A));
   default:
     break;
   }
@@ -173,8 +177,9 @@ Error ScanTarget::init(StringRef TripleName, StringRef ThumbTriple,
       return makeError("incomplete MC target for {0}", Name);
     CtxOut = std::make_unique<MCContext>(T, MAI.get(), MRI.get(), STIOut.get());
     DisOut.reset(Tgt->createMCDisassembler(*STIOut, *CtxOut));
-    if (First)
-      MIA.reset(Tgt->createMCInstrAnalysis(MII.get()));
+    // Branch targets are relative to a pc that reads 8 ahead in ARM code
+    // and 4 in Thumb: each mode has its own analysis.
+    (First ? MIA : ThumbMIA).reset(Tgt->createMCInstrAnalysis(MII.get()));
     if (!DisOut || (First && !MIA))
       return makeError("no disassembler for {0}", Name);
     return Error::success();
@@ -290,6 +295,12 @@ std::optional<MCRegister> ScanTarget::branchReg(const MCInst &I) const {
     if (Op.isReg() && index(Op.getReg()) >= 0)
       return Op.getReg();
   return std::nullopt;
+}
+
+Value ScanTarget::indirectTarget(const MCInst &I, const State &S) const {
+  if (std::optional<MCRegister> R = branchReg(I))
+    return readReg(S, *R);
+  return Value::unknown();
 }
 
 bool ScanTarget::isReturn(const MCInst &I) const {

@@ -48,6 +48,9 @@ struct Start {
   std::string Name;
   bool Thumb = false;
   bool Named = false;
+  /// 32-bit arm: nothing said whether this is ARM or Thumb code (an
+  /// .ARM.exidx entry): both are tried, the one that decodes wins.
+  bool ModeUnknown = false;
 };
 } // namespace
 
@@ -66,20 +69,32 @@ sysgc::summarizeModule(std::shared_ptr<ScanImage> Image, const ScanTarget &T) {
   const ScanImage &I = *Image;
   ImageMemory Mem(I);
   std::map<uint64_t, Start> Starts;
+  std::set<uint64_t> Seen;
   for (const ImageFunction &F : I.Starts) {
     Start &S = Starts[F.Addr];
     if (!F.Name.empty() && !S.Named) {
       S.Name = F.Name;
       S.Named = true;
     }
-    S.Thumb = F.Thumb;
+    if (S.Name.empty() && !S.Named && F.Kind == StartKind::Frame &&
+        T.arch().Machine == 40 /*EM_ARM*/ && !Seen.count(F.Addr))
+      S.ModeUnknown = true;
+    else
+      S.ModeUnknown = false;
+    if (!S.ModeUnknown)
+      S.Thumb = F.Thumb;
+    Seen.insert(F.Addr);
     // A symbol's or FDE's end is no boundary: glibc's clone ends its FDE
     // right before the syscall instruction, whose number the code above
     // set. What follows a function up to the next start stays with it.
   }
   for (const CodeRange &R : I.Code)
     if (!Starts.count(R.Begin))
-      Starts[R.Begin];
+      Starts[R.Begin].ModeUnknown = T.arch().Machine == 40 /*EM_ARM*/;
+  if (T.arch().Machine == 40)
+    for (auto &[A, S] : Starts)
+      if (S.ModeUnknown)
+        S.Thumb = true;
 
   auto Mod = std::make_shared<ModuleSummary>();
   Mod->Image = Image;
@@ -93,7 +108,7 @@ sysgc::summarizeModule(std::shared_ptr<ScanImage> Image, const ScanTarget &T) {
   std::map<uint64_t, std::vector<uint64_t>> External; // chunk start -> targets
   for (unsigned Round = 0; Round < 8; ++Round) {
     std::vector<ModuleFunction> Funcs;
-    std::set<uint64_t> New;
+    std::map<uint64_t, bool> New; // start -> Thumb
     std::string LastName;
     uint64_t LastNamed = 0;
     for (auto It = Starts.begin(); It != Starts.end(); ++It) {
@@ -122,29 +137,46 @@ sysgc::summarizeModule(std::shared_ptr<ScanImage> Image, const ScanTarget &T) {
       llvm::sort(Ext);
       Ext.erase(llvm::unique(Ext), Ext.end());
       auto D = Done.find(B);
-      if (D != Done.end() && D->second.S.End == E && D->second.External == Ext) {
+      if (D != Done.end() && D->second.S.End == E && D->second.External == Ext &&
+          (It->second.ModeUnknown || D->second.S.Thumb == It->second.Thumb)) {
         F.S = D->second.S;
       } else {
         ArrayRef<uint8_t> Bytes = I.bytesAt(B, E - B);
         F.S = analyzeFunction(T, Mem, Bytes, B, It->second.Thumb, Ext);
+        // ARM code is 4-aligned; most bytes decode as something in both
+        // modes, so Thumb (what Debian's armhf compiles to) stays unless
+        // it clearly fails where ARM does not.
+        // A chunk that does not decode in its mode is tried in the other
+        // (a start whose mode nothing said, an even pointer to Thumb code).
+        if (T.arch().Machine == 40 /*EM_ARM*/ && F.S.Undecodable >= 8 &&
+            (It->second.Thumb || B % 4 == 0)) {
+          FunctionSummary Other =
+              analyzeFunction(T, Mem, Bytes, B, !It->second.Thumb, Ext);
+          if (Other.Undecodable * 2 < F.S.Undecodable)
+            F.S = std::move(Other);
+        }
         F.S.End = B + Bytes.size();
         Done[B] = {F.S, Ext};
       }
       // Call targets and function pointers start functions (a pointer to
       // __restore_rt lands past the FDE start glibc gives it). A jump
       // does not: it lands in a function, which is told.
+      bool IsArm = T.arch().Machine == 40 /*EM_ARM*/;
       for (const CallSite &C : F.S.Calls)
         if (C.K == CallSite::Direct && I.isCode(C.Target) &&
             !Starts.count(C.Target) && !C.Tail)
-          New.insert(C.Target);
-      for (uint64_t A : F.S.AddressTaken)
-        if (!Starts.count(A))
-          New.insert(A);
+          New[C.Target] = C.TargetThumb;
+      for (uint64_t A : F.S.AddressTaken) {
+        uint64_t Addr = IsArm ? A & ~uint64_t(1) : A;
+        if (!Starts.count(Addr))
+          New[Addr] = IsArm && (A & 1);
+      }
       Funcs.push_back(std::move(F));
     }
     Mod->Funcs = std::move(Funcs);
-    // Jumps into the middle of another chunk.
-    bool NewExternal = false;
+    // Jumps into the middle of another chunk, found afresh each round (a
+    // chunk decoded in the wrong mode in an earlier round jumped anywhere).
+    std::map<uint64_t, std::vector<uint64_t>> NextExternal;
     for (const ModuleFunction &F : Mod->Funcs)
       for (const CallSite &C : F.S.Calls) {
         if (C.K != CallSite::Direct || !C.Tail || Starts.count(C.Target))
@@ -152,16 +184,20 @@ sysgc::summarizeModule(std::shared_ptr<ScanImage> Image, const ScanTarget &T) {
         int G = Mod->find(C.Target);
         if (G < 0 || Mod->Funcs[G].S.Begin == F.S.Begin)
           continue;
-        std::vector<uint64_t> &Ext = External[Mod->Funcs[G].S.Begin];
-        if (!llvm::is_contained(Ext, C.Target)) {
-          Ext.push_back(C.Target);
-          NewExternal = true;
-        }
+        NextExternal[Mod->Funcs[G].S.Begin].push_back(C.Target);
       }
+    for (auto &[B, Ext] : NextExternal) {
+      llvm::sort(Ext);
+      Ext.erase(llvm::unique(Ext), Ext.end());
+    }
+    for (auto It = External.begin(); It != External.end();)
+      It = It->second.empty() ? External.erase(It) : std::next(It);
+    bool NewExternal = NextExternal != External;
+    External = std::move(NextExternal);
     if (New.empty() && !NewExternal)
       break;
-    for (uint64_t A : New)
-      Starts[A].Thumb = T.arch().Machine == 40 /*EM_ARM*/ ? true : false;
+    for (auto [A, Thumb] : New)
+      Starts[A].Thumb = Thumb;
   }
   for (const ImageExport &E : I.Exports) {
     if (!E.Function)

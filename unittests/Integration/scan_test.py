@@ -3,8 +3,8 @@
 
 Each program runs a fixed workload (test-inputs/scan/workload.sh for
 busybox) traced with `strace -f` (x86-64) or `qemu-*-static -strace`
-(aarch64: Debian's busybox-static:arm64, fetched by
-test-inputs/linux/userspace.sh into $SYSGC_CACHE). Every traced syscall
+(Debian's busybox-static:arm64 and :armhf, and a riscv64 busybox built
+from Debian's source, by test-inputs/linux/userspace.sh into $SYSGC_CACHE). Every traced syscall
 must be in the scanned set: zero false negatives, per program. Precision
 is printed, not hidden: per program the scanned, traced and naive (every
 resolvable syscall site of the program and its libraries, reachable or
@@ -14,7 +14,8 @@ $SYSGC_SCAN_FIGURES (JSON) when set. The allowlist output is fed back to
 found inside it, never on the host.
 
 Environment: SYSGC (the built sysgc), SYSGC_CACHE (default
-/var/cache/sysgc), SYSGC_SCAN_ARCHES (default "x86_64 arm64").
+/var/cache/sysgc), SYSGC_SCAN_ARCHES (default "x86_64 arm64 arm riscv":
+userspace.sh's names).
 """
 import json
 import os
@@ -31,7 +32,7 @@ SRC = os.path.dirname(os.path.dirname(HERE))
 SYSGC = os.environ.get("SYSGC", os.path.join(SRC, "build", "tools", "sysgc", "sysgc"))
 WORKLOAD = os.path.join(SRC, "test-inputs", "scan", "workload.sh")
 USERSPACE = os.path.join(SRC, "test-inputs", "linux", "userspace.sh")
-ARCHES = os.environ.get("SYSGC_SCAN_ARCHES", "x86_64 arm64").split()
+ARCHES = os.environ.get("SYSGC_SCAN_ARCHES", "x86_64 arm64 arm riscv").split()
 FIGURES = {}
 
 
@@ -194,21 +195,23 @@ class ScanTest(unittest.TestCase):
                 self.assertEqual(p["missing"], [])
                 self.judge("x86_64 " + os.path.basename(prog), p, traced, dt)
 
-    def test_aarch64_busybox_static(self):
-        if "arm64" not in ARCHES:
-            self.skipTest("arm64 not in SYSGC_SCAN_ARCHES")
-        if not shutil.which("qemu-aarch64-static"):
+    def qemu_busybox(self, arch, sysgc_arch, qemu_name, label):
+        """busybox for ARCH (userspace.sh's name) run under qemu-user
+        -strace on the workload: every applet through a host script that
+        starts it under its own traced qemu (no binfmt_misc needed), as
+        test-inputs/linux/gen-allowlist.sh does."""
+        if arch not in ARCHES:
+            self.skipTest("%s not in SYSGC_SCAN_ARCHES" % arch)
+        if not shutil.which(qemu_name):
             ensure_packages("qemu-user-static")
-        bb = run([USERSPACE, "arm64"]).stdout.strip()
-        _, by_nr, names = table("aarch64")
-        qemu = shutil.which("qemu-aarch64-static")
+        bb = run([USERSPACE, arch]).stdout.strip()
+        _, by_nr, names = table(sysgc_arch)
+        qemu = shutil.which(qemu_name)
         with tempfile.TemporaryDirectory() as t:
             logs = os.path.join(t, "logs")
             bindir = os.path.join(t, "bin")
             os.mkdir(logs)
             os.mkdir(bindir)
-            # Every applet: a host script running it under a traced qemu
-            # (no binfmt_misc needed), as gen-allowlist.sh does.
             applets = run([qemu, bb, "--list"]).stdout.split()
             for a in applets + ["busybox"]:
                 path = os.path.join(bindir, a)
@@ -224,9 +227,23 @@ class ScanTest(unittest.TestCase):
                            capture_output=True)
             traced, bad = qemu_names(
                 [os.path.join(logs, f) for f in os.listdir(logs)], by_nr, names)
-        self.assertEqual(bad, [], "qemu strace lines not in the arm64 table")
+        self.assertEqual(bad, [], "qemu strace lines not in the %s table" % arch)
         r, dt, _ = scan([bb])
-        self.judge("aarch64 busybox-static", r["programs"][0], traced, dt)
+        self.judge(label, r["programs"][0], traced, dt)
+
+    def test_aarch64_busybox_static(self):
+        self.qemu_busybox("arm64", "aarch64", "qemu-aarch64-static",
+                          "aarch64 busybox-static")
+
+    def test_arm_busybox_static(self):
+        # Debian's armhf busybox: Thumb-2, EABI.
+        self.qemu_busybox("arm", "arm", "qemu-arm-static", "arm busybox-static")
+
+    def test_riscv64_busybox_static(self):
+        # Debian 12 has no riscv64 port: Debian's busybox source built with
+        # clang-22 against static glibc (userspace.sh).
+        self.qemu_busybox("riscv", "riscv64", "qemu-riscv64-static",
+                          "riscv64 busybox")
 
     def test_allowlist_round_trip(self):
         """The list output is what sysgc-ld's allowlist parser reads."""

@@ -36,21 +36,22 @@ public:
 class ConstPropTest : public ::testing::Test {
 protected:
   const ScanTarget &target(uint16_t Machine) {
-    auto &T = Machine == ELF::EM_X86_64 ? X86 : A64;
+    auto &T = Targets[Machine];
     if (!T) {
-      auto E = ScanTarget::create(*getArch(Machine, true));
+      auto E = ScanTarget::create(*getArch(Machine, Machine != ELF::EM_ARM));
       EXPECT_TRUE(bool(E)) << toString(E.takeError());
       T = std::move(*E);
     }
     return *T;
   }
   FunctionSummary run(uint16_t Machine, std::vector<uint8_t> Bytes,
-                      uint64_t Addr = 0x1000) {
-    return analyzeFunction(target(Machine), Mem, Bytes, Addr);
+                      uint64_t Addr = 0x1000, bool Thumb = false) {
+    return analyzeFunction(target(Machine), Mem, Bytes, Addr, Thumb);
   }
   /// The number at the only syscall instruction.
-  Value number(uint16_t Machine, std::vector<uint8_t> Bytes) {
-    FunctionSummary S = run(Machine, Bytes);
+  Value number(uint16_t Machine, std::vector<uint8_t> Bytes,
+               bool Thumb = false) {
+    FunctionSummary S = run(Machine, Bytes, 0x1000, Thumb);
     EXPECT_EQ(S.Syscalls.size(), 1u);
     return S.Syscalls.empty() ? Value::unknown() : S.Syscalls[0].Nr;
   }
@@ -63,10 +64,11 @@ protected:
     return ~0u;
   }
   FakeMemory Mem;
-  std::unique_ptr<ScanTarget> X86, A64;
+  std::map<uint16_t, std::unique_ptr<ScanTarget>> Targets;
 };
 
-constexpr uint16_t X = ELF::EM_X86_64, A = ELF::EM_AARCH64;
+constexpr uint16_t X = ELF::EM_X86_64, A = ELF::EM_AARCH64,
+                   R = ELF::EM_RISCV, T32 = ELF::EM_ARM;
 
 TEST_F(ConstPropTest, X86ImmediateMove) {
   // mov $0x3c,%eax; syscall; ret
@@ -223,6 +225,61 @@ TEST_F(ConstPropTest, AArch64MovzMovk) {
                        0, 0, 0xd4, 0xc0, 0x03, 0x5f, 0xd6});
   EXPECT_EQ(V.K, Value::Const);
   EXPECT_EQ(V.C, 0x10023);
+}
+
+TEST_F(ConstPropTest, ThumbWrapperOfIp) {
+  // glibc's __libc_do_syscall (Thumb-2): push {r7, lr}; mov r7, r12;
+  // svc #0; pop {r7, pc}
+  Value V = number(T32, {0x80, 0xb5, 0x67, 0x46, 0x00, 0xdf, 0x80, 0xbd}, true);
+  EXPECT_EQ(V.K, Value::Entry);
+  EXPECT_EQ(V.Id, reg(T32, "R12"));
+}
+
+TEST_F(ConstPropTest, ThumbMovwMovt) {
+  // movw r7, #0x1234; movt r7, #0x1; svc #0; bx lr
+  Value V = number(T32, {0x41, 0xf2, 0x34, 0x27, 0xc0, 0xf2, 0x01, 0x07, 0x00,
+                         0xdf, 0x70, 0x47},
+                   true);
+  EXPECT_EQ(V.K, Value::Const);
+  EXPECT_EQ(V.C, 0x11234);
+}
+
+TEST_F(ConstPropTest, ThumbConditionalMoveIsNotGuessed) {
+  // movs r7, #1; cmp r0, #0; it ne; movne r7, #2; svc #0; bx lr
+  Value V = number(T32, {0x01, 0x27, 0x00, 0x28, 0x18, 0xbf, 0x02, 0x27, 0x00,
+                         0xdf, 0x70, 0x47},
+                   true);
+  EXPECT_FALSE(V.known());
+}
+
+TEST_F(ConstPropTest, ArmModifiedImmediate) {
+  // ARM mode: mov r7, #0x100 (a rotated immediate); svc #0; bx lr
+  Value V = number(T32, {0x01, 0x7c, 0xa0, 0xe3, 0x00, 0x00, 0x00, 0xef, 0x1e,
+                         0xff, 0x2f, 0xe1});
+  EXPECT_EQ(V.K, Value::Const);
+  EXPECT_EQ(V.C, 0x100);
+}
+
+TEST_F(ConstPropTest, RiscvLiAndWrapper) {
+  // li a7, 93; ecall; ret
+  Value V = number(R, {0x93, 0x08, 0xd0, 0x05, 0x73, 0x00, 0x00, 0x00, 0x82,
+                       0x80});
+  EXPECT_EQ(V.K, Value::Const);
+  EXPECT_EQ(V.C, 93);
+  // mv a7, a0; mv a0, a1; ecall; ret   (glibc's syscall())
+  Value W = number(R, {0xaa, 0x88, 0x2e, 0x85, 0x73, 0x00, 0x00, 0x00, 0x82,
+                       0x80});
+  EXPECT_EQ(W.K, Value::Entry);
+  EXPECT_EQ(W.Id, reg(R, "X10"));
+}
+
+TEST_F(ConstPropTest, RiscvLuiAddiAndSpill) {
+  // lui a7, 1; addiw a7, a7, -1000 (= 3096); sd a7, 8(sp);
+  // ld a7, 8(sp); ecall; ret
+  Value V = number(R, {0xb7, 0x18, 0x00, 0x00, 0x9b, 0x88, 0x88, 0xc1, 0x46,
+                       0xe4, 0xa2, 0x68, 0x73, 0x00, 0x00, 0x00, 0x82, 0x80});
+  EXPECT_EQ(V.K, Value::Const);
+  EXPECT_EQ(V.C, 4096 - 1000);
 }
 
 TEST_F(ConstPropTest, GarbageDoesNotCrash) {

@@ -82,6 +82,8 @@ struct CallSite {
   bool Tail = false;  // a jump out of the function
   uint64_t Target = 0; // Direct
   uint32_t ImportIdx = 0; // Import
+  /// 32-bit arm: the target is Thumb code (blx switches modes).
+  bool TargetThumb = false;
   /// Every tracked register at the call (by ScanTarget index): what the
   /// callee finds on entry, arguments and all.
   std::vector<Value> Args;

@@ -71,7 +71,9 @@ public:
 
   const ArchInfo &arch() const { return Arch; }
   const llvm::MCInstrInfo &instrInfo() const { return *MII; }
-  const llvm::MCInstrAnalysis &analysis() const { return *MIA; }
+  const llvm::MCInstrAnalysis &analysis(bool Thumb = false) const {
+    return Thumb && ThumbMIA ? *ThumbMIA : *MIA;
+  }
   const llvm::MCRegisterInfo &regInfo() const { return *MRI; }
 
   /// Decode one instruction; false if the bytes are not one.
@@ -121,6 +123,13 @@ public:
   /// The register an indirect branch or call goes through.
   virtual std::optional<llvm::MCRegister>
   branchReg(const llvm::MCInst &I) const;
+  /// Where an indirect branch goes (default: the value of branchReg).
+  virtual Value indirectTarget(const llvm::MCInst &I, const State &S) const;
+  /// Does a direct call or branch I switch to Thumb (true) or ARM (false)
+  /// code? nullopt: the same mode as the caller.
+  virtual std::optional<bool> targetIsThumb(const llvm::MCInst &I) const {
+    return std::nullopt;
+  }
   /// Is I a return (beyond what MCInstrAnalysis says)?
   virtual bool isReturn(const llvm::MCInst &I) const;
   /// The ABI and number a resolved constant at a site of ABI Abi means
@@ -157,7 +166,7 @@ protected:
   std::unique_ptr<llvm::MCInstrInfo> MII;
   std::unique_ptr<llvm::MCContext> Ctx, ThumbCtx;
   std::unique_ptr<llvm::MCDisassembler> Dis, ThumbDis;
-  std::unique_ptr<llvm::MCInstrAnalysis> MIA;
+  std::unique_ptr<llvm::MCInstrAnalysis> MIA, ThumbMIA;
   std::vector<llvm::MCRegister> FullRegs;
   std::vector<llvm::MCRegister> ZeroRegs; // read as 0, writes ignored
   std::vector<int> IndexOf;     // by MCRegister id
