@@ -234,6 +234,50 @@ class MiniKernelCost(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(json.loads(r.stdout), w)
 
+    def lld_why_live(self, output):
+        """{symbol: [referrers...]} from lld's --why-live lines."""
+        chains, cur = {}, None
+        for line in output.splitlines():
+            m = re.match(r"live symbol: .*:\((\S+)\)$", line)
+            if m:
+                cur = m.group(1)
+                chains[cur] = []
+                continue
+            m = re.match(r">>> referenced by: .*:\((\S+)\)", line)
+            if m and cur:
+                chains[cur].append(m.group(1))
+        return chains
+
+    def test_why_against_plain_lld_gc(self):
+        """Plain ld.lld-22 --gc-sections on the gc shape, no allowlist:
+        whatever sysgc why explains by a chain lld keeps too; what lld
+        collects, sysgc calls a root (it keeps all code outside syscalls).
+        The KEEP'd back-reference tables are roots for plain lld and pin
+        the functions they name, which sysgc-ld's pieces do not."""
+        funcs = sorted({l.split()[-1] for l in run(
+            ["llvm-nm-22", "--defined-only", os.path.join(self.objs, "vmlinux.o")]).stdout.splitlines()
+            if l.split()[1] in "tT"})
+        r = run([LLD] + self.args("gc", "plain-whylive") + ["--why-live=" + f for f in funcs])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lld = self.lld_why_live(r.stdout + r.stderr)
+        live = collected = by_table = 0
+        for f in funcs:
+            w = self.why("gc", f)
+            with self.subTest(symbol=f, verdict=w["verdict"]):
+                self.assertNotEqual(w["verdict"], "removed")  # nothing removed
+                if w["verdict"] == "live":
+                    live += 1
+                    self.assertIn(f, lld)
+                if f not in lld:
+                    collected += 1
+                    self.assertEqual(w["verdict"], "root")
+                elif lld[f] and lld[f][0] in ("__ex_table", ".orc_unwind_ip"):
+                    by_table += 1
+        self.assertGreater(live, 20)
+        self.assertGreater(by_table, 0)
+        print("plain lld --gc-sections: %d sysgc-live agree, %d collected by lld "
+              "(sysgc roots), %d first held by a KEEP'd table" % (live, collected, by_table))
+
     def test_why_against_lld_why_live(self):
         """lld 22's --why-live on the very link sysgc-ld makes (gc shape:
         sysgc-ld hands lld --gc-sections and the split tables)."""
@@ -244,17 +288,7 @@ class MiniKernelCost(unittest.TestCase):
         self.assertGreater(len(funcs), 40)
         _, r = self.shrink("gc", allow, "whylive",
                            extra=["--why-live=" + f for f in funcs])
-        lld_chain = {}
-        cur = None
-        for line in r.stdout.splitlines() + r.stderr.splitlines():
-            m = re.match(r"live symbol: .*:\((\S+)\)$", line)
-            if m:
-                cur = m.group(1)
-                lld_chain[cur] = []
-                continue
-            m = re.match(r">>> referenced by: .*:\((\S+)\)", line)
-            if m and cur:
-                lld_chain[cur].append(m.group(1))
+        lld_chain = self.lld_why_live(r.stdout + r.stderr)
         self.assertIn("fdget", lld_chain)
         answers = {f: self.why("gc", f, "--allow", allow) for f in funcs}
         sysgc_roots = {f for f, w in answers.items() if w["verdict"] == "root"}
