@@ -114,24 +114,24 @@ Flow FunctionAnalysis::flowOf(const Insn &N,
 
 void FunctionAnalysis::buildBlocks() {
   std::vector<bool> Leader(Insns.size(), false);
-  std::map<uint64_t, size_t> IndexAt;
-  for (size_t I = 0; I < Insns.size(); ++I)
-    IndexAt[Insns[I].Addr] = I;
+  // Instructions are in address order: found by binary search.
+  auto IndexOf = [&](uint64_t A) -> std::optional<size_t> {
+    auto It = llvm::partition_point(Insns, [&](const Insn &N) { return N.Addr < A; });
+    if (It == Insns.end() || It->Addr != A)
+      return std::nullopt;
+    return size_t(It - Insns.begin());
+  };
   if (!Insns.empty())
     Leader[0] = true;
-  for (uint64_t A : External) {
-    auto It = IndexAt.find(A);
-    if (It != IndexAt.end())
-      Leader[It->second] = true;
-  }
+  for (uint64_t A : External)
+    if (std::optional<size_t> K = IndexOf(A))
+      Leader[*K] = true;
   for (size_t I = 0; I < Insns.size(); ++I) {
     std::optional<uint64_t> Tgt;
     Flow F = flowOf(Insns[I], Tgt);
-    if (Tgt && !T.analysis(Thumb).isCall(Insns[I].I) && *Tgt >= Begin && *Tgt < End) {
-      auto It = IndexAt.find(*Tgt);
-      if (It != IndexAt.end())
-        Leader[It->second] = true;
-    }
+    if (Tgt && !T.analysis(Thumb).isCall(Insns[I].I) && *Tgt >= Begin && *Tgt < End)
+      if (std::optional<size_t> K = IndexOf(*Tgt))
+        Leader[*K] = true;
     if (F != Flow::Next && I + 1 < Insns.size())
       Leader[I + 1] = true;
   }

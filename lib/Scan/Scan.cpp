@@ -4,6 +4,8 @@
 // loader would (interpreter, then DT_NEEDED breadth-first, resolved inside
 // the root), summarise each module once per build-id, compute reachability
 // and resolve syscall numbers per program, and unite the results.
+// SYSGC_SCAN_DEBUG=1 lists every module's functions on stderr (=2: with
+// their call and syscall sites).
 //
 //===----------------------------------------------------------------------===//
 #include "sysgc/Scan/Scan.h"

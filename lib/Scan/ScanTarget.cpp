@@ -190,6 +190,8 @@ Error ScanTarget::init(StringRef TripleName, StringRef ThumbTriple,
     if (Error E = Make(ThumbTriple, ThumbSTI, ThumbCtx, ThumbDis, false))
       return E;
 
+  for (unsigned Op = 0; Op < MII->getNumOpcodes(); ++Op)
+    OpNames.push_back(MII->getName(Op));
   IndexOf.assign(MRI->getNumRegs(), -1);
   WidthOf.assign(MRI->getNumRegs(), 0);
   std::vector<const MCRegisterClass *> Halves;
@@ -359,7 +361,8 @@ void ScanTarget::clobberDefs(const MCInst &I, State &S, Effects &E) const {
 }
 
 StringRef ScanTarget::opName(const MCInst &I) const {
-  return MII->getName(I.getOpcode());
+  unsigned Op = I.getOpcode();
+  return Op < OpNames.size() ? OpNames[Op] : StringRef();
 }
 
 bool ScanTarget::decode(ArrayRef<uint8_t> Bytes, uint64_t Addr, bool Thumb,

@@ -13,6 +13,7 @@
 #include "sysgc/Support/Error.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Parallel.h"
 #include <set>
 
 using namespace sysgc;
@@ -106,8 +107,16 @@ sysgc::summarizeModule(std::shared_ptr<ScanImage> Image, const ScanTarget &T) {
   };
   std::map<uint64_t, DoneKey> Done;
   std::map<uint64_t, std::vector<uint64_t>> External; // chunk start -> targets
+  struct Job {
+    uint64_t B = 0, E = 0;
+    const Start *Start = nullptr;
+    std::vector<uint64_t> Ext;
+    bool Cached = false;
+    FunctionSummary S;
+  };
   for (unsigned Round = 0; Round < 8; ++Round) {
     std::vector<ModuleFunction> Funcs;
+    std::vector<Job> Jobs;
     std::map<uint64_t, bool> New; // start -> Thumb
     std::string LastName;
     uint64_t LastNamed = 0;
@@ -133,30 +142,58 @@ sysgc::summarizeModule(std::shared_ptr<ScanImage> Image, const ScanTarget &T) {
       } else {
         F.Name = formatv("sub_{0:x-}", B).str();
       }
-      std::vector<uint64_t> &Ext = External[B];
-      llvm::sort(Ext);
-      Ext.erase(llvm::unique(Ext), Ext.end());
+      Job J;
+      J.B = B;
+      J.E = E;
+      J.Start = &It->second;
+      auto X = External.find(B);
+      if (X != External.end())
+        J.Ext = X->second;
       auto D = Done.find(B);
-      if (D != Done.end() && D->second.S.End == E && D->second.External == Ext &&
-          (It->second.ModeUnknown || D->second.S.Thumb == It->second.Thumb)) {
-        F.S = D->second.S;
+      J.Cached = D != Done.end() && D->second.S.End == E &&
+                 D->second.External == J.Ext &&
+                 (It->second.ModeUnknown ||
+                  D->second.S.Thumb == It->second.Thumb);
+      Jobs.push_back(std::move(J));
+      Funcs.push_back(std::move(F));
+    }
+    // The chunks are independent: analysed on every core (lld's
+    // parallelFor; the thread count is llvm::parallel::strategy). Each
+    // writes its own slot, so the result does not depend on the schedule.
+    // arm's Thumb decoder keeps IT-block state: one thread there.
+    auto Analyse = [&](size_t K) {
+      Job &J = Jobs[K];
+      if (J.Cached)
+        return;
+      ArrayRef<uint8_t> Bytes = I.bytesAt(J.B, J.E - J.B);
+      J.S = analyzeFunction(T, Mem, Bytes, J.B, J.Start->Thumb, J.Ext);
+      // A chunk that does not decode in its mode is tried in the other
+      // (a start whose mode nothing said, an even pointer to Thumb code):
+      // most bytes decode as something in both modes, so the first mode
+      // stays unless it clearly fails where the other does not.
+      if (T.arch().Machine == 40 /*EM_ARM*/ && J.S.Undecodable >= 8 &&
+          (J.Start->Thumb || J.B % 4 == 0)) {
+        FunctionSummary Other =
+            analyzeFunction(T, Mem, Bytes, J.B, !J.Start->Thumb, J.Ext);
+        if (Other.Undecodable * 2 < J.S.Undecodable)
+          J.S = std::move(Other);
+      }
+      J.S.End = J.B + Bytes.size();
+    };
+    if (T.arch().Machine == 40 /*EM_ARM*/)
+      for (size_t K = 0; K < Jobs.size(); ++K)
+        Analyse(K);
+    else
+      parallelFor(0, Jobs.size(), Analyse);
+    for (size_t K = 0; K < Jobs.size(); ++K) {
+      Job &J = Jobs[K];
+      ModuleFunction &F = Funcs[K];
+      uint64_t B = J.B;
+      if (J.Cached) {
+        F.S = Done[B].S;
       } else {
-        ArrayRef<uint8_t> Bytes = I.bytesAt(B, E - B);
-        F.S = analyzeFunction(T, Mem, Bytes, B, It->second.Thumb, Ext);
-        // ARM code is 4-aligned; most bytes decode as something in both
-        // modes, so Thumb (what Debian's armhf compiles to) stays unless
-        // it clearly fails where ARM does not.
-        // A chunk that does not decode in its mode is tried in the other
-        // (a start whose mode nothing said, an even pointer to Thumb code).
-        if (T.arch().Machine == 40 /*EM_ARM*/ && F.S.Undecodable >= 8 &&
-            (It->second.Thumb || B % 4 == 0)) {
-          FunctionSummary Other =
-              analyzeFunction(T, Mem, Bytes, B, !It->second.Thumb, Ext);
-          if (Other.Undecodable * 2 < F.S.Undecodable)
-            F.S = std::move(Other);
-        }
-        F.S.End = B + Bytes.size();
-        Done[B] = {F.S, Ext};
+        F.S = std::move(J.S);
+        Done[B] = {F.S, J.Ext};
       }
       // Call targets and function pointers start functions (a pointer to
       // __restore_rt lands past the FDE start glibc gives it). A jump
@@ -171,7 +208,6 @@ sysgc::summarizeModule(std::shared_ptr<ScanImage> Image, const ScanTarget &T) {
         if (!Starts.count(Addr))
           New[Addr] = IsArm && (A & 1);
       }
-      Funcs.push_back(std::move(F));
     }
     Mod->Funcs = std::move(Funcs);
     // Jumps into the middle of another chunk, found afresh each round (a
@@ -194,6 +230,12 @@ sysgc::summarizeModule(std::shared_ptr<ScanImage> Image, const ScanTarget &T) {
       It = It->second.empty() ? External.erase(It) : std::next(It);
     bool NewExternal = NextExternal != External;
     External = std::move(NextExternal);
+    if (getenv("SYSGC_SCAN_DEBUG"))
+      errs() << formatv("{0}: round {1}: {2} chunks, {3} analysed, {4} new "
+                        "starts\n",
+                        I.Path, Round, Jobs.size(),
+                        llvm::count_if(Jobs, [](const Job &J) { return !J.Cached; }),
+                        New.size());
     if (New.empty() && !NewExternal)
       break;
     for (auto [A, Thumb] : New)

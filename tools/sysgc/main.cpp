@@ -28,6 +28,7 @@
 #define SYSGC_VERSION "unknown"
 #endif
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Parallel.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Support/InitLLVM.h"
@@ -250,6 +251,8 @@ static int cmdScan(const std::vector<std::string> &Args) {
       "unresolved", po::value<std::string>()->default_value("warn"),
       "warn: list unresolved sites and go on; fail: exit 1 if any")(
       "naive", "json: also each program's set without reachability")(
+      "threads", po::value<unsigned>(),
+      "analyse on this many threads (default: every core)")(
       "binary", po::value<std::vector<std::string>>(), "programs");
   po::positional_options_description Pos;
   Pos.add("binary", -1);
@@ -268,6 +271,8 @@ static int cmdScan(const std::vector<std::string> &Args) {
       return 1;
   }
   Opts.Naive = VM.count("naive");
+  if (VM.count("threads"))
+    parallel::strategy = hardware_concurrency(VM["threads"].as<unsigned>());
   std::string Format = VM["format"].as<std::string>();
   std::string Policy = VM["unresolved"].as<std::string>();
   if (Format != "list" && Format != "json")

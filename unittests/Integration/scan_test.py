@@ -267,6 +267,11 @@ class ScanTest(unittest.TestCase):
             self.assertEqual(len(x64), len(lines))
             # Only x64 syscalls: a 64-bit userspace makes no ia32 call.
             self.assertEqual(c.splitlines()[1].strip(), "ia32:")
+            # Deterministic whatever the number of threads.
+            one = os.path.join(t, "one.allow")
+            run([SYSGC, "scan", bb, "-o", one, "--threads=1"])
+            with open(one) as fh:
+                self.assertEqual(fh.read(), text)
             # The JSON names the same set, and every syscall has a site.
             j, _, _ = scan([bb])
             self.assertEqual(sorted(s["name"] for s in j["syscalls"]),

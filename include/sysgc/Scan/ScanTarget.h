@@ -169,6 +169,7 @@ protected:
   std::unique_ptr<llvm::MCInstrAnalysis> MIA, ThumbMIA;
   std::vector<llvm::MCRegister> FullRegs;
   std::vector<llvm::MCRegister> ZeroRegs; // read as 0, writes ignored
+  std::vector<llvm::StringRef> OpNames;   // by opcode, computed once
   std::vector<int> IndexOf;     // by MCRegister id
   std::vector<uint8_t> WidthOf; // by MCRegister id
   unsigned MinInst[2] = {1, 1};
