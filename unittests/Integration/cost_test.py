@@ -338,33 +338,43 @@ def relink_recorded(rec, out, extra):
 @unittest.skipUnless(os.environ.get("SYSGC_COST_KERNEL") == "1",
                      "the real-kernel check runs as its own CTest (label kernel)")
 class RealKernel(unittest.TestCase):
-    """A copy of a cached 6.12 x86-64 build tree (never the cache itself)
-    relinked through sysgc-ld with SYSGC_RECORD: the recorded final link's
-    prediction must equal that link's report."""
+    """A copy of a cached 6.12 build tree (never the cache itself) relinked
+    through sysgc-ld with SYSGC_RECORD, by the make command the tree was
+    built with (.sysgc-make; a new LD= relinks the vDSO and objtool, no
+    kernel object is recompiled): the recorded final
+    link's prediction must equal that link's report, and a few syscalls
+    alone must equal sysgc-ld's removals."""
 
-    def test_rich_prediction_and_time(self):
+    def check_tree(self, pattern, allow_name):
         cache = os.environ.get("SYSGC_CACHE", "/var/cache/sysgc")
-        trees = sorted(glob.glob(os.path.join(cache, "build", "rich-*[0-9a-f]")))
-        self.assertTrue(trees, "no cached rich build tree under " + cache)
-        allow = os.path.join(ROOT, "test-inputs", "linux", "busybox-workload.allow")
+        trees = sorted(glob.glob(os.path.join(cache, "build", pattern)))
+        trees = [t for t in trees if os.path.isdir(t)]
+        self.assertTrue(trees, "no cached build tree %s under %s" % (pattern, cache))
+        allow = os.path.join(ROOT, "test-inputs", "linux", allow_name)
         work = tempfile.mkdtemp(prefix="sysgc-cost-kernel-", dir="/var/tmp")
         try:
             tree = os.path.join(work, "tree")
             subprocess.run(["cp", "-a", trees[-1], tree], check=True)
-            for f in ("vmlinux",):
-                if os.path.exists(os.path.join(tree, f)):
-                    os.remove(os.path.join(tree, f))
+            if os.path.exists(os.path.join(tree, "vmlinux")):
+                os.remove(os.path.join(tree, "vmlinux"))
+            with open(os.path.join(tree, ".sysgc-make")) as f:
+                make = [l for l in f.read().splitlines() if l]
+            make = ["O=" + tree if a.startswith("O=") else
+                    "LD=" + SYSGC_LD if a.startswith("LD=") else a for a in make]
             rec = os.path.join(work, "links.jsonl")
             report = os.path.join(work, "report.json")
             env = {k: v for k, v in os.environ.items() if not k.startswith("SYSGC_")}
+            with open(os.path.join(tree, ".sysgc-env")) as f:
+                for line in f.read().splitlines():
+                    k, _, v = line.partition("=")
+                    if k:
+                        env[k] = v
+            env["CCACHE_DIR"] = os.path.join(work, "ccache")  # never the shared one
             env.update(SYSGC_ALLOW=allow, SYSGC_REPORT=report, SYSGC_RECORD=rec,
                        SYSGC_REPORT_TIMINGS="no")
-            r = run(["make", "-C", os.path.join(cache, "src", "linux-source-6.12"),
-                     "O=" + tree, "LLVM=-22", "LD=" + SYSGC_LD, "-j2",
-                     "KCFLAGS=-ffunction-sections -fdata-sections",
-                     "KBUILD_BUILD_TIMESTAMP=2026-01-01", "KBUILD_BUILD_USER=sysgc",
-                     "KBUILD_BUILD_HOST=sysgc", "KBUILD_BUILD_VERSION=1", "vmlinux"], env=env)
-            self.assertEqual(r.returncode, 0, (r.stdout + r.stderr)[-4000:])
+            r = run(make + ["vmlinux"], env=env)
+            log = r.stdout + r.stderr
+            self.assertEqual(r.returncode, 0, log[-4000:])
             with open(report) as f:
                 rep = json.load(f)
             t0 = time.monotonic()
@@ -375,12 +385,18 @@ class RealKernel(unittest.TestCase):
             pred = json.loads(c.stdout)["predicted"]
             self.assertEqual({k: pred[k] for k in TOTALS},
                              {k: rep["totals"][k] for k in TOTALS})
-            print("rich: predicted %d bytes = removed; sysgc cost %.2f s (%s)" %
-                  (pred["removed_section_bytes"], seconds, c.stderr.strip()))
+            print("%s: predicted %d bytes = removed; sysgc cost %.2f s (%s)" %
+                  (pattern, pred["removed_section_bytes"], seconds, c.stderr.strip()))
             self.single_syscalls(work, rec, json.loads(c.stdout)["syscalls"])
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
+    def test_x86_64_rich(self):
+        self.check_tree("rich-*", "busybox-workload.allow")
+
+    def test_arm_collect(self):
+        # --gc-sections (LD_DEAD_CODE_DATA_ELIMINATION), REL relocations.
+        self.check_tree("arm-collect-*", "arm-workload.allow")
 
     def single_syscalls(self, work, rec, rows):
         """A few syscalls alone (the largest, a pinned one, two that own
@@ -405,7 +421,7 @@ class RealKernel(unittest.TestCase):
         picks = ([r for r in rows if r["exclusive_bytes"] > 0][:3] +
                  [r for r in rows if r["state"] == "pinned"][:1] +
                  [r for r in rows if r["exclusive_bytes"] == 0 and r["shared_bytes"] > 0][:2])
-        self.assertEqual(len(picks), 6)
+        self.assertGreaterEqual(len(picks), 4)
         for r in picks:
             with self.subTest(syscall=r["abi"] + ":" + r["name"]):
                 self.assertEqual(removed((r["abi"], r["name"])) - base, r["exclusive_bytes"])
