@@ -184,7 +184,7 @@ void FunctionAnalysis::recordCall(const Insn &N, const State &S, bool Tail,
   CallSite C;
   C.Addr = N.Addr;
   C.Tail = Tail;
-  C.Args = S.Regs;
+  C.setArgs(S.Regs);
   Effects E(M);
   E.Addr = N.Addr;
   E.Size = N.Size;
@@ -319,7 +319,7 @@ FunctionSummary FunctionAnalysis::run() {
       C.K = CallSite::Direct;
       C.Target = End;
       C.TargetThumb = Thumb;
-      C.Args = S.Regs;
+      C.setArgs(S.Regs);
       Out.Calls.push_back(std::move(C));
     }
   }

@@ -149,9 +149,9 @@ Error Scanner::scanProgram(const std::string &HostPath) {
           for (const CallSite &C : MF.S.Calls) {
             errs() << formatv("    call {0:x} k={1} tail={2} -> {3:x}", C.Addr,
                               int(C.K), C.Tail, C.Target);
-            for (unsigned K = 0; K < C.Args.size(); ++K)
-              if (C.Args[K].K == Value::Const)
-                errs() << " " << (*T)->regName(K) << "=" << C.Args[K].C;
+            for (const auto &[K, V] : C.Known)
+              if (V.K == Value::Const)
+                errs() << " " << (*T)->regName(K) << "=" << V.C;
             errs() << "\n";
           }
           for (const SyscallSite &Y : MF.S.Syscalls)

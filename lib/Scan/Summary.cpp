@@ -100,18 +100,17 @@ sysgc::summarizeModule(std::shared_ptr<ScanImage> Image, const ScanTarget &T) {
   auto Mod = std::make_shared<ModuleSummary>();
   Mod->Image = Image;
   // A chunk's analysis depends on its bounds and on where other chunks
-  // jump into it: redone when either changes.
-  struct DoneKey {
-    FunctionSummary S;
-    std::vector<uint64_t> External;
-  };
-  std::map<uint64_t, DoneKey> Done;
+  // jump into it: redone when either changes, else moved over from the
+  // previous round.
+  std::map<uint64_t, std::vector<uint64_t>> PrevExternal;
+  std::map<uint64_t, size_t> PrevIndex; // start -> index in Mod->Funcs
   std::map<uint64_t, std::vector<uint64_t>> External; // chunk start -> targets
   struct Job {
     uint64_t B = 0, E = 0;
     const Start *Start = nullptr;
     std::vector<uint64_t> Ext;
     bool Cached = false;
+    size_t Prev = 0;
     FunctionSummary S;
   };
   for (unsigned Round = 0; Round < 8; ++Round) {
@@ -149,11 +148,16 @@ sysgc::summarizeModule(std::shared_ptr<ScanImage> Image, const ScanTarget &T) {
       auto X = External.find(B);
       if (X != External.end())
         J.Ext = X->second;
-      auto D = Done.find(B);
-      J.Cached = D != Done.end() && D->second.S.End == E &&
-                 D->second.External == J.Ext &&
-                 (It->second.ModeUnknown ||
-                  D->second.S.Thumb == It->second.Thumb);
+      auto D = PrevIndex.find(B);
+      if (D != PrevIndex.end()) {
+        const FunctionSummary &Old = Mod->Funcs[D->second].S;
+        auto PE = PrevExternal.find(B);
+        std::vector<uint64_t> OldExt =
+            PE == PrevExternal.end() ? std::vector<uint64_t>() : PE->second;
+        J.Cached = Old.End == E && OldExt == J.Ext &&
+                   (It->second.ModeUnknown || Old.Thumb == It->second.Thumb);
+        J.Prev = D->second;
+      }
       Jobs.push_back(std::move(J));
       Funcs.push_back(std::move(F));
     }
@@ -188,13 +192,7 @@ sysgc::summarizeModule(std::shared_ptr<ScanImage> Image, const ScanTarget &T) {
     for (size_t K = 0; K < Jobs.size(); ++K) {
       Job &J = Jobs[K];
       ModuleFunction &F = Funcs[K];
-      uint64_t B = J.B;
-      if (J.Cached) {
-        F.S = Done[B].S;
-      } else {
-        F.S = std::move(J.S);
-        Done[B] = {F.S, J.Ext};
-      }
+      F.S = J.Cached ? std::move(Mod->Funcs[J.Prev].S) : std::move(J.S);
       // Call targets and function pointers start functions (a pointer to
       // __restore_rt lands past the FDE start glibc gives it). A jump
       // does not: it lands in a function, which is told.
@@ -210,6 +208,10 @@ sysgc::summarizeModule(std::shared_ptr<ScanImage> Image, const ScanTarget &T) {
       }
     }
     Mod->Funcs = std::move(Funcs);
+    PrevIndex.clear();
+    for (size_t K = 0; K < Mod->Funcs.size(); ++K)
+      PrevIndex[Mod->Funcs[K].S.Begin] = K;
+    PrevExternal = External;
     // Jumps into the middle of another chunk, found afresh each round (a
     // chunk decoded in the wrong mode in an earlier round jumped anywhere).
     std::map<uint64_t, std::vector<uint64_t>> NextExternal;

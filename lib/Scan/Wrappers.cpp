@@ -64,9 +64,8 @@ ProgramSyscalls sysgc::resolveSyscalls(const Program &P, const Reachability &R,
               continue;
             WrapSet Add;
             for (auto [Arg, Abi] : It->second)
-              if (Arg < C.Args.size())
-                if (std::optional<unsigned> A = argIndex(T, C.Args[Arg]))
-                  Add.insert({*A, Abi});
+              if (std::optional<unsigned> A = argIndex(T, C.arg(Arg)))
+                Add.insert({*A, Abi});
             for (auto P2 : Add)
               Changed |= Wraps[{M, F}].insert(P2).second;
           }
@@ -121,7 +120,7 @@ ProgramSyscalls sysgc::resolveSyscalls(const Program &P, const Reachability &R,
         if (It == Wraps.end() || !entersAtStart(P, G, C))
           continue;
         for (auto [Arg, Abi] : It->second) {
-          Value V = Arg < C.Args.size() ? C.Args[Arg] : Value::unknown();
+          Value V = C.arg(Arg);
           std::string Via =
               formatv("{0} of {1} {2} ({3})", describe(T, Arg),
                       C.Tail ? "the code jumped or fallen into," : "wrapper",

@@ -188,7 +188,7 @@ TEST_F(ConstPropTest, X86CallThroughGotIsAnImport) {
   ASSERT_EQ(S.Calls.size(), 1u);
   EXPECT_EQ(S.Calls[0].K, CallSite::Import);
   EXPECT_EQ(S.Calls[0].ImportIdx, 7u);
-  EXPECT_EQ(S.Calls[0].Args[reg(X, "RDI")].C, 5);
+  EXPECT_EQ(S.Calls[0].arg(reg(X, "RDI")).C, 5);
 }
 
 TEST_F(ConstPropTest, AArch64ImmediateMove) {

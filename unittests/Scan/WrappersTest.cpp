@@ -55,7 +55,7 @@ protected:
     C.Addr = At;
     C.K = CallSite::Direct;
     C.Target = Target;
-    C.Args = std::move(Args);
+    C.setArgs(Args);
     return C;
   }
   std::set<std::string> names(const ProgramSyscalls &S) {
@@ -133,7 +133,7 @@ TEST_F(WrappersTest, ImportBindsToTheFirstExporter) {
   C.Addr = 0x1004;
   C.K = CallSite::Import;
   C.ImportIdx = 0;
-  C.Args = regs({{RDI, Value::konst(0x3c)}});
+  C.setArgs(regs({{RDI, Value::konst(0x3c)}}));
   fn(*Exe, 0x1000, "main").Calls.push_back(C);
   auto Libc = module("libc.so.6", 0);
   fn(*Libc, 0x5000, "syscall").Syscalls.push_back({0x5004, 0, Value::entry(RDI)});

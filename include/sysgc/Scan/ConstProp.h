@@ -84,9 +84,26 @@ struct CallSite {
   uint32_t ImportIdx = 0; // Import
   /// 32-bit arm: the target is Thumb code (blx switches modes).
   bool TargetThumb = false;
-  /// Every tracked register at the call (by ScanTarget index): what the
-  /// callee finds on entry, arguments and all.
-  std::vector<Value> Args;
+  /// The tracked registers at the call (by ScanTarget index) whose value
+  /// is known: what the callee finds on entry, arguments and all. Sparse:
+  /// a large library has millions of calls.
+  std::vector<std::pair<uint32_t, Value>> Known;
+
+  /// Register R's value at the call.
+  Value arg(unsigned R) const {
+    for (const auto &[Reg, V] : Known)
+      if (Reg == R)
+        return V;
+    return Value::unknown();
+  }
+  /// Record the registers of a state (unknown and undefined ones are not
+  /// kept).
+  void setArgs(llvm::ArrayRef<Value> Regs) {
+    Known.clear();
+    for (uint32_t R = 0; R < Regs.size(); ++R)
+      if (Regs[R].known())
+        Known.push_back({R, Regs[R]});
+  }
 };
 
 struct FunctionSummary {
