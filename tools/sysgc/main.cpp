@@ -15,6 +15,10 @@
 //   sysgc report BEFORE AFTER [-c|-d|-t] [--format text|json|csv]
 //                                   bloat-o-meter and section totals
 //                                   (ReportCommand.cpp)
+//   sysgc cost [--allow FILE] [--format text|json|csv] -- LINKER-ARGS | --record FILE
+//   sysgc why SYMBOL [--allow FILE] -- LINKER-ARGS | --record FILE
+//                                   what each syscall costs, why a symbol
+//                                   survives (CostCommand.cpp, WhyCommand.cpp)
 //
 //===----------------------------------------------------------------------===//
 #include "sysgc/Allowlist/Allowlist.h"
@@ -311,6 +315,8 @@ static int cmdScan(const std::vector<std::string> &Args) {
 
 // Commands defined in their own files.
 int cmdReport(const std::vector<std::string> &Args);
+int cmdCost(const std::vector<std::string> &Args);
+int cmdWhy(const std::vector<std::string> &Args);
 
 int main(int argc, const char **argv) {
   InitLLVM X(argc, argv);
@@ -322,7 +328,11 @@ int main(int argc, const char **argv) {
       "  check-allowlist FILE [--arch A] resolve an allowlist\n"
       "  syscalls [--arch A] [--abi B]   the syscall tables sysgc uses\n"
       "  scan [--root DIR] [BINARY...]   the allowlist the programs need\n"
-      "  report BEFORE AFTER [-c|-d|-t]  size changes, as bloat-o-meter\n";
+      "  report BEFORE AFTER [-c|-d|-t]  size changes, as bloat-o-meter\n"
+      "  cost [--allow FILE] -- LINKER-ARGS\n"
+      "                                  bytes each syscall alone costs\n"
+      "  why SYMBOL [--allow FILE] -- LINKER-ARGS\n"
+      "                                  why SYMBOL survives the allowlist\n";
   if (argc < 2) {
     errs() << Usage;
     return 2;
@@ -342,6 +352,10 @@ int main(int argc, const char **argv) {
       return cmdScan(Args);
     if (Cmd == "report")
       return cmdReport(Args);
+    if (Cmd == "cost")
+      return cmdCost(Args);
+    if (Cmd == "why")
+      return cmdWhy(Args);
     if (Cmd == "-h" || Cmd == "--help" || Cmd == "help") {
       outs() << Usage;
       return 0;
