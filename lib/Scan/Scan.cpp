@@ -37,6 +37,15 @@ private:
   RootFs Root;
   ScanResult Result;
   std::map<std::string, std::shared_ptr<ModuleSummary>> ByPath, ByBuildId;
+  /// When each cached summary was last used (a program counter), and how
+  /// many functions the cache holds: a whole root's libraries do not all
+  /// fit in memory (a few KB per function: libLLVM alone is a GB), so the least
+  /// recently used go once the cache passes MaxCachedFunctions; libc,
+  /// used by every program, stays.
+  std::map<const ModuleSummary *, uint64_t> LastUse;
+  uint64_t Clock = 0;
+  static constexpr size_t MaxCachedFunctions = 400000;
+  void evict();
   std::map<const ArchInfo *, std::unique_ptr<ScanTarget>> Targets;
   std::set<std::pair<std::string, uint64_t>> SeenUnresolved, SeenNotInTable;
 };
@@ -55,8 +64,10 @@ Expected<ScanTarget *> Scanner::target(const ArchInfo &A) {
 Expected<std::shared_ptr<ModuleSummary>>
 Scanner::module(const std::string &HostPath) {
   auto It = ByPath.find(HostPath);
-  if (It != ByPath.end())
+  if (It != ByPath.end()) {
+    LastUse[It->second.get()] = Clock;
     return It->second;
+  }
   auto I = ScanImage::readFile(HostPath);
   if (!I)
     return I.takeError();
@@ -65,6 +76,7 @@ Scanner::module(const std::string &HostPath) {
     auto B = ByBuildId.find(Img->BuildId);
     if (B != ByBuildId.end()) {
       ++Result.SummariesReused;
+      LastUse[B->second.get()] = Clock;
       return ByPath[HostPath] = B->second;
     }
   }
@@ -77,10 +89,35 @@ Scanner::module(const std::string &HostPath) {
   ++Result.ModulesSummarised;
   if (!Img->BuildId.empty())
     ByBuildId[Img->BuildId] = *S;
+  LastUse[S->get()] = Clock;
   return ByPath[HostPath] = *S;
 }
 
+void Scanner::evict() {
+  size_t Total = 0;
+  for (auto &[M, T] : LastUse)
+    Total += M->Funcs.size();
+  while (Total > MaxCachedFunctions) {
+    // The least recently used summary not used by the current program.
+    auto Oldest = LastUse.end();
+    for (auto It = LastUse.begin(); It != LastUse.end(); ++It)
+      if (It->second < Clock &&
+          (Oldest == LastUse.end() || It->second < Oldest->second))
+        Oldest = It;
+    if (Oldest == LastUse.end())
+      return;
+    const ModuleSummary *M = Oldest->first;
+    Total -= M->Funcs.size();
+    LastUse.erase(Oldest);
+    for (auto *Map : {&ByPath, &ByBuildId})
+      for (auto It = Map->begin(); It != Map->end();)
+        It = It->second.get() == M ? Map->erase(It) : std::next(It);
+  }
+}
+
 Error Scanner::scanProgram(const std::string &HostPath) {
+  ++Clock;
+  evict();
   auto Exe = module(HostPath);
   if (!Exe)
     return Exe.takeError();
@@ -103,6 +140,13 @@ Error Scanner::scanProgram(const std::string &HostPath) {
   for (size_t K = 0; K < P.Mods.size(); ++K) {
     const ScanImage &I = *P.Mods[K]->Image;
     for (const std::string &N : I.Needed) {
+      // A library already loaded under that soname is reused, as ld.so
+      // does (DT_RUNPATH is not inherited: libsystemd-core finds
+      // libsystemd-shared only because the program loaded it).
+      if (llvm::any_of(P.Mods, [&](const std::shared_ptr<ModuleSummary> &M) {
+            return M->Image->SoName == N;
+          }))
+        continue;
       std::optional<std::string> H = Root.findLibrary(N, I, EI);
       if (!H) {
         if (!llvm::is_contained(P.Missing, N))
