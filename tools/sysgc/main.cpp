@@ -19,6 +19,9 @@
 //   sysgc why SYMBOL [--allow FILE] -- LINKER-ARGS | --record FILE
 //                                   what each syscall costs, why a symbol
 //                                   survives (CostCommand.cpp, WhyCommand.cpp)
+//   sysgc relink RECORD --allow FILE -o OUT
+//                                   a recorded kernel link again, with
+//                                   another allowlist (RelinkCommand.cpp)
 //
 //===----------------------------------------------------------------------===//
 #include "sysgc/Allowlist/Allowlist.h"
@@ -317,6 +320,7 @@ static int cmdScan(const std::vector<std::string> &Args) {
 int cmdReport(const std::vector<std::string> &Args);
 int cmdCost(const std::vector<std::string> &Args);
 int cmdWhy(const std::vector<std::string> &Args);
+int cmdRelink(const std::vector<std::string> &Args);
 
 int main(int argc, const char **argv) {
   InitLLVM X(argc, argv);
@@ -332,7 +336,9 @@ int main(int argc, const char **argv) {
       "  cost [--allow FILE] -- LINKER-ARGS\n"
       "                                  bytes each syscall alone costs\n"
       "  why SYMBOL [--allow FILE] -- LINKER-ARGS\n"
-      "                                  why SYMBOL survives the allowlist\n";
+      "                                  why SYMBOL survives the allowlist\n"
+      "  relink RECORD --allow FILE -o OUT\n"
+      "                                  a recorded kernel link, new allowlist\n";
   if (argc < 2) {
     errs() << Usage;
     return 2;
@@ -356,6 +362,8 @@ int main(int argc, const char **argv) {
       return cmdCost(Args);
     if (Cmd == "why")
       return cmdWhy(Args);
+    if (Cmd == "relink")
+      return cmdRelink(Args);
     if (Cmd == "-h" || Cmd == "--help" || Cmd == "help") {
       outs() << Usage;
       return 0;
