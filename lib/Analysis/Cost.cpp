@@ -213,6 +213,28 @@ Expected<CostReport> sysgc::computeCosts(const SectionGraph &G,
       Row.ExclusiveSections = SS[N + 1 + I];
       Row.ExclusiveFunctionBytes = SF[N + 1 + I];
     }
+    // Each section's owning syscall: the nearest syscall node above it in
+    // the dominator tree (Order lists a node after its dominator).
+    std::vector<int32_t> Owner(Total, -1);
+    for (uint32_t X : T.Order) {
+      if (X == V)
+        continue;
+      if (X > N && X <= N + Rows)
+        Owner[X] = int32_t(X - N - 1);
+      else
+        Owner[X] = Owner[T.Idom[X]];
+      if (X >= N || Owner[X] < 0 || !Bytes[X])
+        continue;
+      const ElfObject &O = G.object(G.fileOf(X));
+      for (uint32_t S : G.symbolsIn(X))
+        if (O.Symbols[S].Type == ELF::STT_FUNC && O.Symbols[S].Size)
+          R.Syscalls[Owner[X]].ExclusiveFunctions.push_back(
+              {O.Symbols[S].Name.str(), O.Symbols[S].Size});
+    }
+    for (SyscallCost &Row : R.Syscalls)
+      llvm::sort(Row.ExclusiveFunctions, [](const auto &A, const auto &B) {
+        return std::tie(B.second, A.first) < std::tie(A.second, B.first);
+      });
   }
   C.lap("exclusive", R.TimingsMs);
 
@@ -412,6 +434,13 @@ void sysgc::writeCostJson(const CostReport &R, raw_ostream &OS) {
                     int64_t(S.ExclusiveFunctionBytes));
         J.attribute("shared_bytes", int64_t(S.SharedBytes));
         J.attribute("shared_sections", int64_t(S.SharedSections));
+        J.attributeArray("exclusive_functions", [&] {
+          for (const auto &[Name, Size] : S.ExclusiveFunctions)
+            J.object([&] {
+              J.attribute("name", Name);
+              J.attribute("size", int64_t(Size));
+            });
+        });
       });
   });
   J.attributeArray("warnings", [&] {

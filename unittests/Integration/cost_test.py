@@ -182,11 +182,14 @@ class MiniKernelCost(unittest.TestCase):
         self.assertEqual(list(rows[0]), ["abi", "nr", "name", "entry", "state", "allowed",
                                          "exclusive_bytes", "exclusive_sections",
                                          "exclusive_function_bytes", "shared_bytes",
-                                         "shared_sections"])
+                                         "shared_sections", "exclusive_functions"])
+        for r in rows:  # the functions listed are the bytes counted
+            self.assertEqual(sum(f["size"] for f in r["exclusive_functions"]),
+                             r["exclusive_function_bytes"], r["name"])
         keys = [(-r["exclusive_bytes"], -r["shared_bytes"], r["abi"], r["nr"]) for r in rows]
         self.assertEqual(keys, sorted(keys))
         csv = self.cost("vmlinux", "--allow", self.allow["typical"], fmt="csv").splitlines()
-        self.assertEqual(csv[0], ",".join(rows[0]))
+        self.assertEqual(csv[0], ",".join(k for k in rows[0] if k != "exclusive_functions"))
         self.assertEqual(len(csv), len(rows) + 1)
         first = csv[1].split(",")
         self.assertEqual(first[:3], [rows[0]["abi"], str(rows[0]["nr"]), rows[0]["name"]])

@@ -31,6 +31,9 @@ struct SyscallCost {
   /// syscall reaches.
   uint64_t ExclusiveBytes = 0, ExclusiveSections = 0,
            ExclusiveFunctionBytes = 0;
+  /// The sized functions in those sections (name, size), largest first:
+  /// what the treemap of `sysgc report --html` draws under the syscall.
+  std::vector<std::pair<std::string, uint64_t>> ExclusiveFunctions;
   /// Sections it reaches that no non-syscall root reaches, but other
   /// syscalls do.
   uint64_t SharedBytes = 0, SharedSections = 0;
