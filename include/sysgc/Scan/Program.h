@@ -32,8 +32,8 @@ struct Program {
   /// DT_NEEDED names (and the interpreter) not found.
   std::vector<std::string> Missing;
 
-  /// Functions an import of module Mod named Name binds to (the first
-  /// module in load order exporting it).
+  /// The functions an import named Name binds to: those of the first
+  /// module in load order that exports the name (every version of it).
   std::vector<FuncRef> resolveImport(llvm::StringRef Name) const;
   /// The targets of call C in function F.
   std::vector<FuncRef> callTargets(FuncRef F, const CallSite &C) const;
