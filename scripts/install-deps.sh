@@ -13,6 +13,8 @@ PACKAGES=(
   busybox-static strace qemu-user-static
   # the package test: CPack's dpkg-shlibdeps, a second Debian root
   dpkg-dev debootstrap
+  # report --html is rendered by headless Chromium in its test
+  chromium
 )
 if [ "${SYSGC_WITH_KERNEL_DEPS:-0}" = 1 ]; then
   PACKAGES+=(linux-source-6.12 qemu-system-x86 busybox-static flex bison bc

@@ -5,7 +5,10 @@
 // the section/class/segment totals with --sections.
 //
 //===----------------------------------------------------------------------===//
+#include "sysgc/Report/HtmlReport.h"
 #include "sysgc/Report/SizeDiff.h"
+#include "sysgc/Support/FileUtil.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 #include <boost/program_options.hpp>
@@ -28,6 +31,12 @@ int cmdReport(const std::vector<std::string> &Args) {
       "sections", "text: add section, class and segment totals")(
       "image", po::value<std::vector<std::string>>()->multitoken(),
       "BEFORE AFTER: compressed images to compare too")(
+      "html", po::value<std::string>(),
+      "FILE: also write one self-contained page")(
+      "cost", po::value<std::string>(),
+      "html: a `sysgc cost --format=json` output (treemap, cost table)")(
+      "why", po::value<std::vector<std::string>>(),
+      "html: `sysgc why --format=json` outputs (repeatable)")(
       "files", po::value<std::vector<std::string>>(), "BEFORE AFTER");
   po::positional_options_description Pos;
   Pos.add("files", 2);
@@ -75,6 +84,46 @@ int cmdReport(const std::vector<std::string> &Args) {
     D.Image = {Size[0], Size[1]};
   }
   D.Tables = diffSymbols(D.Before, D.After, Sel);
+  if (VM.count("html")) {
+    auto ReadJson = [&](const std::string &Path) -> Expected<json::Value> {
+      auto Buf = MemoryBuffer::getFile(Path, /*IsText=*/true);
+      if (!Buf)
+        return createStringError(Buf.getError(), "%s: %s", Path.c_str(),
+                                 Buf.getError().message().c_str());
+      auto V = json::parse((*Buf)->getBuffer());
+      if (!V)
+        return createStringError(std::errc::invalid_argument, "%s: %s",
+                                 Path.c_str(), toString(V.takeError()).c_str());
+      return V;
+    };
+    std::optional<json::Value> Cost;
+    if (VM.count("cost")) {
+      auto V = ReadJson(VM["cost"].as<std::string>());
+      if (!V)
+        return Fail(toString(V.takeError()));
+      if (!V->getAsObject() || !V->getAsObject()->getArray("syscalls"))
+        return Fail(VM["cost"].as<std::string>() +
+                    ": not a `sysgc cost --format=json` output");
+      Cost = std::move(*V);
+    }
+    std::vector<json::Value> Whys;
+    if (VM.count("why"))
+      for (const std::string &P : VM["why"].as<std::vector<std::string>>()) {
+        auto V = ReadJson(P);
+        if (!V)
+          return Fail(toString(V.takeError()));
+        if (!V->getAsObject() || !V->getAsObject()->getString("verdict"))
+          return Fail(P + ": not a `sysgc why --format=json` output");
+        Whys.push_back(std::move(*V));
+      }
+    std::string Html;
+    raw_string_ostream HS(Html);
+    writeHtmlReport(D, Cost ? &*Cost : nullptr, Whys, HS);
+    if (Error E = writeFileAtomically(VM["html"].as<std::string>(), ArrayRef<char>(Html.data(), Html.size())))
+      return Fail(toString(std::move(E)));
+  } else if (VM.count("cost") || VM.count("why")) {
+    return Fail("--cost and --why go with --html");
+  }
   if (Format == "json")
     writeSizeDiffJson(D, outs());
   else if (Format == "csv")

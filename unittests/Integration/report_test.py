@@ -11,12 +11,19 @@ The mini kernel is linked plain (ld.lld-22) and shrunk (sysgc-ld), and:
     llvm-readelf-22 -l's PT_LOAD memory sizes and its file sizes os.stat's;
   - the CSV carries the same numbers as the JSON;
   - bad input (a missing file, a non-ELF file, one file) exits 1 with the
-    file named, and writes nothing to stdout.
+    file named, and writes nothing to stdout;
+  - --html with `sysgc cost` and `sysgc why` JSON: one page with no script
+    and no external resource, rendered by headless Chromium (Debian's
+    chromium): the DOM it gives back carries the class totals, every cost
+    row, a treemap box per removed syscall that owns bytes (its functions
+    adding up to its function bytes) and the why-chains, each equal to the
+    JSON they came from.
 The real-kernel comparison with bloat-o-meter is in embedded_test.py.
 
 Environment: SYSGC and SYSGC_LD point at the built binaries.
 """
 import csv
+import html.parser
 import io
 import json
 import os
@@ -64,7 +71,7 @@ class Report(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="sysgc-report-")
-        objs = os.path.join(cls.tmp, "objs")
+        objs = cls.objs = os.path.join(cls.tmp, "objs")
         mk.build(objs)
         cls.plain = os.path.join(cls.tmp, "plain")
         cls.shrunk = os.path.join(cls.tmp, "shrunk")
@@ -144,6 +151,102 @@ class Report(unittest.TestCase):
         self.assertEqual(got[("image", "image")],
                          (os.stat(self.plain).st_size, os.stat(self.shrunk).st_size,
                           os.stat(self.shrunk).st_size - os.stat(self.plain).st_size))
+
+    def test_html_page_rendered_by_chromium(self):
+        chromium = shutil.which("chromium")
+        self.assertIsNotNone(chromium, "chromium is missing: scripts/install-deps.sh "
+                             "installs Debian's chromium")
+        args = mk.link_args(self.objs, "vmlinux", os.path.join(self.tmp, "unused"))
+        cost_json = os.path.join(self.tmp, "cost.json")
+        with open(cost_json, "w") as f:
+            f.write(run([SYSGC, "cost", "--format=json", "--allow", ALLOW, "--"] + args))
+        whys = []
+        for sym in ("__x64_sys_read", "__x64_sys_socket", "sock_alloc"):
+            p = os.path.join(self.tmp, "why-%s.json" % sym)
+            with open(p, "w") as f:
+                f.write(run([SYSGC, "why", "--format=json", "--allow", ALLOW, sym, "--"]
+                            + args))
+            whys.append(p)
+        page = os.path.join(self.tmp, "report.html")
+        cmd = [SYSGC, "report", self.plain, self.shrunk, "--html", page, "--cost", cost_json]
+        for w in whys:
+            cmd += ["--why", w]
+        run(cmd)
+        with open(page) as f:
+            src = f.read()
+        # Self-contained: no script, nothing fetched.
+        self.assertNotIn("<script", src.lower())
+        self.assertEqual(re.findall(r"(?:src|href)\s*=", src), [])
+        self.assertEqual(set(re.findall(r"https?://[^\s\"']+", src)),
+                         {"http://www.w3.org/2000/svg"})
+        flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync",
+                 "--user-data-dir=" + os.path.join(self.tmp, "chromium")]
+        dom = subprocess.run([chromium] + flags + ["--dump-dom", "file://" + page],
+                             capture_output=True, text=True, timeout=120)
+        self.assertEqual(dom.returncode, 0, dom.stderr[-2000:])
+        shot = os.path.join(self.tmp, "report.png")
+        subprocess.run([chromium] + flags + ["--window-size=1100,1400",
+                                             "--screenshot=" + shot, "file://" + page],
+                       capture_output=True, timeout=120)
+        self.assertGreater(os.path.getsize(shot), 10000, "the page rendered blank")
+
+        class Attrs(html.parser.HTMLParser):
+            def __init__(self):
+                super().__init__()
+                self.tags = []
+                self.stack = []
+
+            def handle_starttag(self, tag, attrs):
+                a = dict(attrs)
+                a["_tag"] = tag
+                a["_parent"] = self.stack[-1] if self.stack else None
+                self.tags.append(a)
+                if tag not in ("br", "meta"):  # HTML's void elements here
+                    self.stack.append(a)
+
+            def handle_endtag(self, tag):
+                if any(t["_tag"] == tag for t in self.stack):
+                    while self.stack.pop()["_tag"] != tag:
+                        pass
+        p = Attrs()
+        p.feed(dom.stdout)
+        rep = json.loads(run([SYSGC, "report", "--format=json", self.plain, self.shrunk]))
+        totals = {t["data-total"]: (int(t["data-before"]), int(t["data-after"]))
+                  for t in p.tags if "data-total" in t}
+        for c in ("text", "rodata", "data", "bss"):
+            self.assertEqual(totals[c], (rep["classes"][c]["before"], rep["classes"][c]["after"]))
+        self.assertEqual(totals["file"], (rep["file"]["before"], rep["file"]["after"]))
+        with open(cost_json) as f:
+            cost = json.load(f)
+        rows = {"%s:%s" % (r["abi"], r["name"]): r for r in cost["syscalls"]}
+        trs = {t["data-syscall"]: t for t in p.tags
+               if t["_tag"] == "tr" and "data-syscall" in t}
+        self.assertEqual(set(trs), set(rows))
+        for k, t in trs.items():
+            self.assertEqual((int(t["data-exclusive"]), int(t["data-shared"])),
+                             (rows[k]["exclusive_bytes"], rows[k]["shared_bytes"]), k)
+        boxes = {t["data-syscall"]: t for t in p.tags
+                 if t["_tag"] == "g" and "data-syscall" in t}
+        removed = {k for k, r in rows.items()
+                   if r["allowed"] is False and r["exclusive_bytes"] > 0}
+        self.assertTrue(removed)
+        self.assertEqual(set(boxes), removed)
+        for k, g in boxes.items():
+            self.assertEqual(int(g["data-bytes"]), rows[k]["exclusive_bytes"])
+            funcs = [int(t["data-bytes"]) for t in p.tags
+                     if "data-function" in t and t["_parent"] is g]
+            self.assertEqual(sum(funcs), rows[k]["exclusive_function_bytes"], k)
+        sections = {t["data-why"]: t for t in p.tags if "data-why" in t}
+        for w in whys:
+            with open(w) as f:
+                j = json.load(f)
+            t = sections[j["symbol"]]
+            self.assertEqual(t["data-verdict"], j["verdict"])
+            self.assertEqual(int(t["data-hops"]), len(j["chain"]))
+        self.assertTrue({t["data-verdict"] for t in sections.values()} >= {"live", "removed"},
+                        sections)
 
     def test_bad_input(self):
         junk = os.path.join(self.tmp, "junk")
