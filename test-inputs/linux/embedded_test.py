@@ -13,7 +13,8 @@ For each ARCH/CONFIG of SYSGC_EMBEDDED_CONFIGS (default: DEFAULT_CONFIGS):
      must be the same but for the probes of removed syscalls, which read
      -ENOSYS on the shrunk kernel only, and bad pointers read -EFAULT on
      both (the split exception tables still fix faults up);
-  4. `sysgc report` (plain, -c) prints what scripts/bloat-o-meter prints;
+  4. `sysgc report` (plain, -c) prints what scripts/bloat-o-meter prints,
+     and its JSON agrees with llvm-size and llvm-readelf;
   5. the figures (function bytes, compressed image, entries left, capture,
      undefined symbols, what still pins a removed syscall) are checked and
      merged into SYSGC_KERNEL_FIGURES (default build/kernel-figures.json)
@@ -30,6 +31,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import embedded  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "unittests", "Integration"))
+from report_test import check_size_json  # noqa: E402
 
 SYSGC = os.environ.get("SYSGC", os.path.join(ROOT, "build/tools/sysgc/sysgc"))
 FIGURES = os.environ.get("SYSGC_KERNEL_FIGURES",
@@ -138,6 +141,11 @@ class Embedded(unittest.TestCase):
             self.assertEqual(got.returncode, 0, got.stderr)
             self.assertEqual(got.stdout, want, "sysgc report %s differs from bloat-o-meter"
                              % " ".join(opt))
+        # Its JSON against llvm-size and llvm-readelf on the same pair.
+        got = subprocess.run([SYSGC, "report", "--format=json", pv, sv],
+                             capture_output=True, text=True)
+        self.assertEqual(got.returncode, 0, got.stderr)
+        check_size_json(self, json.loads(got.stdout), (pv, sv))
         removed = p["function_bytes"] - s["function_bytes"]
         self.figures[spec] = {
             "mode": rep["mode"],
