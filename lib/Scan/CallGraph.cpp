@@ -3,7 +3,8 @@
 // A work-list reachability over functions, in the spirit of lld's
 // MarkLive: roots first (the entry point, the interpreter's entry, every
 // module's init/fini functions and IFUNC resolvers, code pointers stored in
-// data, functions whose address another module takes), then every function
+// data, functions whose address another module takes, the exports of
+// dlopened modules), then every function
 // a reachable one calls, jumps to, falls into or takes the address of.
 // Imports bind to the first module in load order that exports the name, as
 // the dynamic loader binds them. libc code that nothing reaches stays out,
@@ -78,6 +79,10 @@ Reachability sysgc::computeReachability(const Program &P, bool All) {
       // a known function start (ScanImage checked).
       MarkAddr(M, D.Target, true);
     }
+    if (P.Dlopened.count(M))
+      for (const auto &E : Mod.Exports)
+        for (uint32_t F : E.second)
+          Mark({M, F}, true);
     for (uint32_t Imp : I.AddressTakenImports)
       if (Imp < I.Imports.size())
         for (FuncRef F : P.resolveImport(I.Imports[Imp]))

@@ -201,3 +201,32 @@ std::vector<std::string> RootFs::executables() const {
   llvm::sort(Out);
   return Out;
 }
+
+std::vector<std::string> RootFs::nssServices() const {
+  std::vector<std::string> Out;
+  std::optional<std::string> Host = resolve("/etc/nsswitch.conf");
+  if (!Host)
+    return Out;
+  auto Buf = MemoryBuffer::getFile(*Host, /*IsText=*/true);
+  if (!Buf)
+    return Out;
+  SmallVector<StringRef, 0> Lines;
+  (*Buf)->getBuffer().split(Lines, '\n');
+  for (StringRef L : Lines) {
+    L = L.split('#').first;
+    auto [Db, Rest] = L.split(':');
+    if (Rest.empty())
+      continue;
+    SmallVector<StringRef, 8> Words;
+    Rest.split(Words, ' ', -1, false);
+    for (StringRef W : Words) {
+      W = W.trim();
+      // "[NOTFOUND=return]" is an action, not a service.
+      if (W.empty() || W.starts_with("["))
+        continue;
+      if (!llvm::is_contained(Out, W.str()))
+        Out.push_back(W.str());
+    }
+  }
+  return Out;
+}

@@ -2,7 +2,8 @@
 //
 // The driver: find the programs, load each one's modules as the dynamic
 // loader would (interpreter, then DT_NEEDED breadth-first, resolved inside
-// the root), summarise each module once per build-id, compute reachability
+// the root, and the NSS modules glibc dlopens), summarise each module once
+// per build-id, compute reachability
 // and resolve syscall numbers per program, and unite the results.
 // SYSGC_SCAN_DEBUG=1 lists every module's functions on stderr (=2: with
 // their call and syscall sites).
@@ -155,6 +156,55 @@ Error Scanner::scanProgram(const std::string &HostPath) {
       }
       if (Error E = Load(*H))
         return E;
+    }
+  }
+  // glibc dlopens the NSS services nsswitch.conf names (libnss_SERVICE.so.2,
+  // with their own DT_NEEDED) when a program looks up users, groups, hosts
+  // or services: when some module imports one of those functions.
+  static const char *const NssUsers[] = {
+      "getpw", "getgr", "getsp", "getaddrinfo", "getnameinfo", "gethostby",
+      "gethostent", "getnet", "getproto", "getserv", "getrpc", "initgroups",
+      "getgrouplist", "innetgr", "setnetgrent", "getnetgrent", "ether_",
+      "setpwent", "setgrent", "setspent", "setservent", "sethostent",
+      "getlogin", "cuserid", "rcmd", "rexec", "ruserok"};
+  bool UsesNss = llvm::any_of(P.Mods, [](const auto &M) {
+    return M->Image->SoName != "libc.so.6" &&
+           llvm::any_of(M->Image->Imports, [](StringRef N) {
+             return llvm::any_of(NssUsers, [&](const char *U) {
+               return N.starts_with(U);
+             });
+           });
+  });
+  if (UsesNss && llvm::any_of(P.Mods, [](const std::shared_ptr<ModuleSummary> &M) {
+        return M->Image->SoName == "libc.so.6";
+      })) {
+    const ScanImage &Libc = *llvm::find_if(P.Mods, [](const auto &M) {
+      return M->Image->SoName == "libc.so.6";
+    })->get()->Image;
+    for (const std::string &Svc : Root.nssServices()) {
+      std::string Name = "libnss_" + Svc + ".so.2";
+      std::optional<std::string> H = Root.findLibrary(Name, Libc, EI);
+      if (!H || Loaded.count(*H))
+        continue; // a service without a module (dns and files are in libc)
+      size_t Before = P.Mods.size();
+      if (Error E = Load(*H))
+        return E;
+      P.Dlopened.insert(Before);
+      for (size_t K = Before; K < P.Mods.size(); ++K) {
+        const ScanImage &I = *P.Mods[K]->Image;
+        for (const std::string &N : I.Needed) {
+          if (llvm::any_of(P.Mods, [&](const auto &M) {
+                return M->Image->SoName == N;
+              }))
+            continue;
+          if (std::optional<std::string> L = Root.findLibrary(N, I, EI)) {
+            if (Error E = Load(*L))
+              return E;
+          } else if (!llvm::is_contained(P.Missing, N)) {
+            P.Missing.push_back(N);
+          }
+        }
+      }
     }
   }
   if (!EI.Interp.empty()) {

@@ -313,6 +313,8 @@ class ScanTest(unittest.TestCase):
             os.makedirs(os.path.join(root, "lib64"))
             os.makedirs(os.path.join(root, "etc/ld.so.conf.d"))
             shutil.copy(cat, os.path.join(root, "usr/bin/cat"))
+            whoami = "/usr/bin/whoami"  # getpwuid: NSS; cat: none
+            shutil.copy(whoami, os.path.join(root, "usr/bin/whoami"))
             shutil.copy(libc, os.path.join(root, "opt/mylib/libc.so.6"))
             shutil.copy(ld, os.path.join(root, "opt/mylib/ld-linux-x86-64.so.2"))
             # Absolute: must land in the root, not on the host's /opt.
@@ -322,10 +324,17 @@ class ScanTest(unittest.TestCase):
                 f.write("include /etc/ld.so.conf.d/*.conf\n")
             with open(os.path.join(root, "etc/ld.so.conf.d/my.conf"), "w") as f:
                 f.write("# the root's own library directory\n/opt/mylib\n")
+            # glibc dlopens the NSS services nsswitch.conf names: the
+            # root's, found in the root (a missing one is glibc's business).
+            nss = "/lib/x86_64-linux-gnu/libnss_files.so.2"
+            if os.path.exists(nss):
+                shutil.copy(nss, os.path.join(root, "opt/mylib/libnss_files.so.2"))
+            with open(os.path.join(root, "etc/nsswitch.conf"), "w") as f:
+                f.write("passwd: files [NOTFOUND=return] nosuchservice\n")
             r, _, _ = scan(["--root", root])
-            self.assertEqual(len(r["programs"]), 1, r["programs"])
-            p = r["programs"][0]
-            self.assertEqual(p["path"], "/usr/bin/cat")
+            self.assertEqual([q["path"] for q in r["programs"]],
+                             ["/usr/bin/cat", "/usr/bin/whoami"])
+            p, w = r["programs"]
             self.assertEqual(p["missing"], [])
             for m in p["modules"]:
                 self.assertTrue(m.startswith(root + "/"), m)
@@ -333,6 +342,10 @@ class ScanTest(unittest.TestCase):
                                 for m in p["modules"]), p["modules"])
             self.assertTrue(any(m.endswith("ld-linux-x86-64.so.2")
                                 for m in p["modules"]), p["modules"])
+            if os.path.exists(nss):
+                lib = os.path.join(root, "opt/mylib/libnss_files.so.2")
+                self.assertIn(lib, w["modules"])
+                self.assertNotIn(lib, p["modules"])
             os.unlink(os.path.join(root, "opt/mylib/libc.so.6"))
             r, _, _ = scan(["--root", root, "/usr/bin/cat"])
             self.assertIn("libc.so.6", r["programs"][0]["missing"])

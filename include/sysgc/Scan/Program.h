@@ -29,6 +29,10 @@ struct Program {
   std::string Path; // the executable, as the user named it
   std::vector<std::shared_ptr<ModuleSummary>> Mods; // [0] is the executable
   int Interp = -1; // the module that is PT_INTERP (ld.so), if any
+  /// Modules loaded with dlopen (glibc's NSS services named by the root's
+  /// /etc/nsswitch.conf): every function they export is called through
+  /// dlsym, so each is a root.
+  std::set<uint32_t> Dlopened;
   /// DT_NEEDED names (and the interpreter) not found.
   std::vector<std::string> Missing;
 

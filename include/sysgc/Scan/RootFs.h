@@ -37,6 +37,9 @@ public:
   /// Every ELF executable under the root (host paths, sorted): regular
   /// files with an execute bit that are ET_EXEC or have PT_INTERP.
   std::vector<std::string> executables() const;
+  /// The NSS services the root's /etc/nsswitch.conf names ("files",
+  /// "systemd", ...): glibc dlopens libnss_SERVICE.so.2 for each.
+  std::vector<std::string> nssServices() const;
   /// The library directories from ld.so.conf and the defaults.
   const std::vector<std::string> &libraryDirs() const { return LibDirs; }
 
