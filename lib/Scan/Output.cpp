@@ -12,9 +12,12 @@
 //    "function", "address", "how"}]}],
 //    "unresolved": [{"program", "module", "function", "address", "reason"}],
 //    "not_in_table": [...same...], "notes": [text]}
+// The seccomp profile is the OCI runtime spec's linux.seccomp object, as
+// Docker's --security-opt seccomp=FILE reads it.
 //
 //===----------------------------------------------------------------------===//
 #include "sysgc/Scan/Scan.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 
@@ -126,6 +129,58 @@ void sysgc::writeJson(raw_ostream &OS, const ScanResult &R,
     J.attributeArray("notes", [&] {
       for (const std::string &N : R.Notes)
         J.value(N);
+    });
+  });
+  OS << "\n";
+}
+
+// libseccomp's name of an ABI's architecture.
+static StringRef seccompArch(StringRef Abi) {
+  return StringSwitch<StringRef>(Abi)
+      .Case("x64", "SCMP_ARCH_X86_64")
+      .Case("ia32", "SCMP_ARCH_X86")
+      .Case("x32", "SCMP_ARCH_X32")
+      .Case("arm64", "SCMP_ARCH_AARCH64")
+      .Case("compat", "SCMP_ARCH_ARM")
+      .Case("arm", "SCMP_ARCH_ARM")
+      .Case("riscv64", "SCMP_ARCH_RISCV64")
+      .Default("");
+}
+
+void sysgc::writeSeccomp(raw_ostream &OS, const ScanResult &R,
+                         const ScanOptions &Opts) {
+  std::vector<std::string> Archs, Names;
+  for (const auto &[K, V] : R.Syscalls) {
+    const AbiInfo &Abi = R.Arch->Abis[K.Abi];
+    StringRef A = seccompArch(Abi.Name);
+    if (!A.empty() && !llvm::is_contained(Archs, A.str()))
+      Archs.push_back(A.str());
+    if (const SyscallDesc *D = Abi.findByNr(K.Nr))
+      if (!llvm::is_contained(Names, D->Name.str()))
+        Names.push_back(D->Name.str());
+  }
+  llvm::sort(Names);
+  json::OStream J(OS, 1);
+  J.object([&] {
+    J.attribute("defaultAction", "SCMP_ACT_ERRNO");
+    J.attribute("defaultErrnoRet", 38); // ENOSYS
+    J.attributeArray("architectures", [&] {
+      for (const std::string &A : Archs)
+        J.value(A);
+    });
+    J.attributeArray("syscalls", [&] {
+      J.object([&] {
+        J.attributeArray("names", [&] {
+          for (const std::string &N : Names)
+            J.value(N);
+        });
+        J.attribute("action", "SCMP_ACT_ALLOW");
+        J.attribute("comment",
+                    ("sysgc scan " + Opts.Version + ": " +
+                     Twine(R.Programs.size()) + " program(s), " +
+                     Twine(R.Unresolved.size()) + " unresolved site(s)")
+                        .str());
+      });
     });
   });
   OS << "\n";

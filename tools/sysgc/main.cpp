@@ -8,7 +8,7 @@
 //                                   resolve an allowlist against the tables
 //   sysgc syscalls [--arch NAME] [--abi ABI]
 //                                   list the syscall table sysgc uses
-//   sysgc scan [--root DIR] [BINARY...] [-o FILE] [--format list|json]
+//   sysgc scan [--root DIR] [BINARY...] [-o FILE] [--format list|json|seccomp]
 //              [--unresolved warn|fail] [--arch NAME]
 //                                   the allowlist of the syscalls the
 //                                   programs can make (lib/Scan)
@@ -254,7 +254,8 @@ static int cmdScan(const std::vector<std::string> &Args) {
       "arch", po::value<std::string>(),
       "scan programs of this architecture only (default: the first's)")(
       "format", po::value<std::string>()->default_value("list"),
-      "list (an allowlist for sysgc-ld) or json (with provenance)")(
+      "list (an allowlist for sysgc-ld), json (with provenance) or seccomp "
+      "(an OCI seccomp profile)")(
       "unresolved", po::value<std::string>()->default_value("warn"),
       "warn: list unresolved sites and go on; fail: exit 1 if any")(
       "naive", "json: also each program's set without reachability")(
@@ -282,8 +283,8 @@ static int cmdScan(const std::vector<std::string> &Args) {
     parallel::strategy = hardware_concurrency(VM["threads"].as<unsigned>());
   std::string Format = VM["format"].as<std::string>();
   std::string Policy = VM["unresolved"].as<std::string>();
-  if (Format != "list" && Format != "json")
-    return fail("scan: --format must be list or json, not " + Format);
+  if (Format != "list" && Format != "json" && Format != "seccomp")
+    return fail("scan: --format must be list, json or seccomp, not " + Format);
   if (Policy != "warn" && Policy != "fail")
     return fail("scan: --unresolved must be warn or fail, not " + Policy);
   Expected<ScanResult> R = runScan(Opts);
@@ -308,6 +309,8 @@ static int cmdScan(const std::vector<std::string> &Args) {
   }
   if (Format == "json")
     writeJson(*OS, *R, Opts);
+  else if (Format == "seccomp")
+    writeSeccomp(*OS, *R, Opts);
   else
     writeAllowlist(*OS, *R, Opts);
   if (Policy == "fail" && !R->Unresolved.empty())

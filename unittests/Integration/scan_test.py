@@ -281,6 +281,23 @@ class ScanTest(unittest.TestCase):
                 for site in s["sites"]:
                     self.assertTrue(site["how"] and site["address"], site)
 
+    def test_seccomp_profile(self):
+        """--format=seccomp: an OCI profile allowing exactly the list's
+        names, for the ABIs used, ENOSYS for the rest."""
+        bb = "/bin/busybox"
+        if not os.path.exists(bb):
+            self.skipTest("no /bin/busybox")
+        prof = json.loads(run([SYSGC, "scan", bb, "--format=seccomp"]).stdout)
+        lst = run([SYSGC, "scan", bb]).stdout
+        names = sorted(l.split(":", 1)[1] for l in lst.splitlines()
+                       if l and not l.startswith("#"))
+        self.assertEqual(prof["defaultAction"], "SCMP_ACT_ERRNO")
+        self.assertEqual(prof["defaultErrnoRet"], 38)
+        self.assertEqual(prof["architectures"], ["SCMP_ARCH_X86_64"])
+        self.assertEqual(len(prof["syscalls"]), 1)
+        self.assertEqual(prof["syscalls"][0]["action"], "SCMP_ACT_ALLOW")
+        self.assertEqual(prof["syscalls"][0]["names"], names)
+
     def test_unresolved_policy(self):
         """Busybox has glibc's setxid broadcast (number read from memory):
         warned by default, fatal with --unresolved=fail; listed in JSON."""

@@ -64,6 +64,11 @@ void writeAllowlist(llvm::raw_ostream &OS, const ScanResult &R,
 /// site.
 void writeJson(llvm::raw_ostream &OS, const ScanResult &R,
                const ScanOptions &Opts);
+/// An OCI (Docker, podman, runc) seccomp profile allowing exactly the set:
+/// architectures from the ABIs used, every other syscall failing with
+/// ENOSYS (defaultErrnoRet) as on a kernel built without it.
+void writeSeccomp(llvm::raw_ostream &OS, const ScanResult &R,
+                  const ScanOptions &Opts);
 /// "ABI:name" as the allowlist spells a syscall.
 std::string allowlistName(const ArchInfo &A, SyscallKey K);
 
