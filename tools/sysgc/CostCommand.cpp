@@ -5,6 +5,7 @@
 // the output is the same for the same inputs.
 //
 //===----------------------------------------------------------------------===//
+#include "CommandLine.h"
 #include "sysgc/Analysis/Cost.h"
 #include "sysgc/Analysis/LinkSession.h"
 #include "llvm/Support/FileSystem.h"
@@ -41,23 +42,12 @@ int cmdCost(const std::vector<std::string> &Args) {
       "by-name", "one row per syscall name, every ABI together (what an "
                  "unqualified allowlist line removes)")(
       "timings", "print the phases' times to stderr");
-  auto Fail = [](const Twine &Msg) {
-    errs() << "sysgc cost: error: " << Msg << "\n";
-    return 1;
-  };
+  auto Fail = [](const Twine &Msg) { return tool::commandError("cost", Msg); };
   // Everything after "--" is the linker's.
-  std::vector<std::string> Own, Linker;
-  auto Dash = std::find(Args.begin(), Args.end(), "--");
-  Own.assign(Args.begin(), Dash);
-  if (Dash != Args.end())
-    Linker.assign(Dash + 1, Args.end());
+  auto [Own, Linker] = tool::splitAtDashes(Args);
   po::variables_map VM;
-  po::store(po::command_line_parser(Own).options(Desc).run(), VM);
-  if (VM.count("help")) {
-    std::cout << Desc;
+  if (!tool::parseOptions(Desc, {}, Own, VM))
     return 0;
-  }
-  po::notify(VM);
   std::string Format = VM["format"].as<std::string>();
   if (Format != "text" && Format != "json" && Format != "csv")
     return Fail("unknown --format " + Format + " (text, json or csv)");

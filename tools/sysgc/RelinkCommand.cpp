@@ -3,6 +3,7 @@
 // Thin: options into RelinkOptions, lib/Driver/Relink.cpp does the work.
 //
 //===----------------------------------------------------------------------===//
+#include "CommandLine.h"
 #include "sysgc/Driver/Relink.h"
 #include "llvm/Support/raw_ostream.h"
 #include <boost/program_options.hpp>
@@ -27,16 +28,9 @@ int cmdRelink(const std::vector<std::string> &Args) {
   po::positional_options_description Pos;
   Pos.add("record", 1);
   po::variables_map VM;
-  po::store(po::command_line_parser(Args).options(Desc).positional(Pos).run(), VM);
-  if (VM.count("help")) {
-    std::cout << Desc;
+  if (!tool::parseOptions(Desc, Pos, Args, VM))
     return 0;
-  }
-  po::notify(VM);
-  auto Fail = [](const Twine &Msg) {
-    errs() << "sysgc relink: error: " << Msg << "\n";
-    return 1;
-  };
+  auto Fail = [](const Twine &Msg) { return tool::commandError("relink", Msg); };
   if (!VM.count("record") || !VM.count("allow") || !VM.count("output"))
     return Fail("usage: sysgc relink RECORD --allow FILE -o OUT");
   RelinkOptions Opts;

@@ -5,6 +5,7 @@
 // the section/class/segment totals with --sections.
 //
 //===----------------------------------------------------------------------===//
+#include "CommandLine.h"
 #include "sysgc/Report/HtmlReport.h"
 #include "sysgc/Report/SizeDiff.h"
 #include "sysgc/Support/FileUtil.h"
@@ -41,16 +42,9 @@ int cmdReport(const std::vector<std::string> &Args) {
   po::positional_options_description Pos;
   Pos.add("files", 2);
   po::variables_map VM;
-  po::store(po::command_line_parser(Args).options(Desc).positional(Pos).run(), VM);
-  if (VM.count("help")) {
-    std::cout << Desc;
+  if (!tool::parseOptions(Desc, Pos, Args, VM))
     return 0;
-  }
-  po::notify(VM);
-  auto Fail = [](const Twine &Msg) {
-    errs() << "sysgc report: error: " << Msg << "\n";
-    return 1;
-  };
+  auto Fail = [](const Twine &Msg) { return tool::commandError("report", Msg); };
   std::vector<std::string> Files =
       VM.count("files") ? VM["files"].as<std::vector<std::string>>()
                         : std::vector<std::string>{};

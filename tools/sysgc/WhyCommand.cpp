@@ -4,6 +4,7 @@
 // one of the library's writers.
 //
 //===----------------------------------------------------------------------===//
+#include "CommandLine.h"
 #include "sysgc/Analysis/LinkSession.h"
 #include "sysgc/Analysis/ReferenceModel.h"
 #include "sysgc/Analysis/WhyLive.h"
@@ -36,23 +37,11 @@ int cmdWhy(const std::vector<std::string> &Args) {
       "symbol", po::value<std::string>(), "the symbol");
   po::positional_options_description Pos;
   Pos.add("symbol", 1);
-  auto Fail = [](const Twine &Msg) {
-    errs() << "sysgc why: error: " << Msg << "\n";
-    return 1;
-  };
-  std::vector<std::string> Own, Linker;
-  auto Dash = std::find(Args.begin(), Args.end(), "--");
-  Own.assign(Args.begin(), Dash);
-  if (Dash != Args.end())
-    Linker.assign(Dash + 1, Args.end());
+  auto Fail = [](const Twine &Msg) { return tool::commandError("why", Msg); };
+  auto [Own, Linker] = tool::splitAtDashes(Args);
   po::variables_map VM;
-  po::store(po::command_line_parser(Own).options(Desc).positional(Pos).run(),
-            VM);
-  if (VM.count("help")) {
-    std::cout << Desc;
+  if (!tool::parseOptions(Desc, Pos, Own, VM))
     return 0;
-  }
-  po::notify(VM);
   if (!VM.count("symbol"))
     return Fail("name the symbol: sysgc why SYMBOL -- LINKER-ARGS...");
   std::string Format = VM["format"].as<std::string>();

@@ -24,6 +24,7 @@
 //                                   another allowlist (RelinkCommand.cpp)
 //
 //===----------------------------------------------------------------------===//
+#include "CommandLine.h"
 #include "sysgc/Allowlist/Allowlist.h"
 #include "sysgc/Arch/Arch.h"
 #include "sysgc/Object/ElfObject.h"
@@ -49,10 +50,7 @@ namespace po = boost::program_options;
 using namespace sysgc;
 using namespace llvm;
 
-static int fail(const Twine &Msg) {
-  errs() << "sysgc: error: " << Msg << "\n";
-  return 1;
-}
+static int fail(const Twine &Msg) { return tool::commandError("", Msg); }
 
 static const ArchInfo *archNamed(const std::string &Name) {
   for (const ArchInfo *A : allArchs())
@@ -61,20 +59,8 @@ static const ArchInfo *archNamed(const std::string &Name) {
   return nullptr;
 }
 
-// Parse Args against Desc (with Pos); false when --help was printed.
-static bool parseOptions(const po::options_description &Desc,
-                         const po::positional_options_description &Pos,
-                         const std::vector<std::string> &Args,
-                         po::variables_map &VM) {
-  po::store(po::command_line_parser(Args).options(Desc).positional(Pos).run(),
-            VM);
-  if (VM.count("help")) {
-    std::cout << Desc;
-    return false;
-  }
-  po::notify(VM);
-  return true;
-}
+// Options are parsed alike by every command (CommandLine.h).
+using tool::parseOptions;
 
 // The --arch option's architecture, or null after reporting it unknown.
 static const ArchInfo *archOption(const po::variables_map &VM) {
@@ -259,6 +245,10 @@ static int cmdScan(const std::vector<std::string> &Args) {
       "unresolved", po::value<std::string>()->default_value("warn"),
       "warn: list unresolved sites and go on; fail: exit 1 if any")(
       "naive", "json: also each program's set without reachability")(
+      "explain", po::value<std::string>(),
+      "print where syscall NAME comes from instead of the allowlist")(
+      "add-strace", po::value<std::vector<std::string>>(),
+      "merge an strace -f log; report what the static scan missed")(
       "threads", po::value<unsigned>(),
       "analyse on this many threads (default: every core)")(
       "binary", po::value<std::vector<std::string>>(), "programs");
@@ -292,6 +282,20 @@ static int cmdScan(const std::vector<std::string> &Args) {
     return fail("scan: " + toString(R.takeError()));
   for (const std::string &N : R->Notes)
     errs() << "sysgc: note: " << N << "\n";
+  if (VM.count("add-strace"))
+    for (const std::string &Log : VM["add-strace"].as<std::vector<std::string>>()) {
+      auto Buf = MemoryBuffer::getFile(Log, /*IsText=*/true);
+      if (!Buf)
+        return fail("scan: " + Log + ": " + Buf.getError().message());
+      auto Missed = mergeStrace(*R, (*Buf)->getBuffer(), Log);
+      if (!Missed)
+        return fail("scan: " + toString(Missed.takeError()));
+      for (const std::string &N : *Missed)
+        errs() << "sysgc: warning: " << Log << " traced " << N
+               << ", which the static scan missed\n";
+    }
+  if (VM.count("explain"))
+    return writeExplain(outs(), *R, VM["explain"].as<std::string>()) ? 0 : 1;
   for (const auto &[Prog, S] : R->Unresolved)
     errs() << formatv("sysgc: {0}: unresolved syscall site: {1}: {2}: {3} "
                       "({4}:{5:x}): {6}\n",
