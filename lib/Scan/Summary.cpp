@@ -52,6 +52,7 @@ struct Start {
   /// 32-bit arm: nothing said whether this is ARM or Thumb code (an
   /// .ARM.exidx entry): both are tried, the one that decodes wins.
   bool ModeUnknown = false;
+  uint64_t Size = 0; // a named start's symbol size (0: unknown)
 };
 } // namespace
 
@@ -76,6 +77,7 @@ sysgc::summarizeModule(std::shared_ptr<ScanImage> Image, const ScanTarget &T) {
     if (!F.Name.empty() && !S.Named) {
       S.Name = F.Name;
       S.Named = true;
+      S.Size = F.Size;
     }
     if (S.Name.empty() && !S.Named && F.Kind == StartKind::Frame &&
         T.arch().Machine == 40 /*EM_ARM*/ && !Seen.count(F.Addr))
@@ -118,7 +120,7 @@ sysgc::summarizeModule(std::shared_ptr<ScanImage> Image, const ScanTarget &T) {
     std::vector<Job> Jobs;
     std::map<uint64_t, bool> New; // start -> Thumb
     std::string LastName;
-    uint64_t LastNamed = 0;
+    uint64_t LastNamed = 0, LastEnd = 0;
     for (auto It = Starts.begin(); It != Starts.end(); ++It) {
       uint64_t B = It->first;
       // The chunk ends at the next start or the end of its code range.
@@ -136,7 +138,9 @@ sysgc::summarizeModule(std::shared_ptr<ScanImage> Image, const ScanTarget &T) {
         F.Name = It->second.Name;
         LastName = F.Name;
         LastNamed = B;
-      } else if (!LastName.empty() && B - LastNamed < 0x100000) {
+        LastEnd = B + It->second.Size;
+      } else if (!LastName.empty() && B < LastEnd) {
+        // A piece of a named function (a call target or pointer inside it).
         F.Name = formatv("{0}+{1:x}", LastName, B - LastNamed).str();
       } else {
         F.Name = formatv("sub_{0:x-}", B).str();

@@ -298,6 +298,37 @@ class ScanTest(unittest.TestCase):
         self.assertEqual(prof["syscalls"][0]["action"], "SCMP_ACT_ALLOW")
         self.assertEqual(prof["syscalls"][0]["names"], names)
 
+    def test_explain_and_add_strace(self):
+        """--explain names a syscall's sites; --add-strace adds what a
+        trace shows and says the scan missed it; a foreign name fails."""
+        bb = "/bin/busybox"
+        if not os.path.exists(bb):
+            self.skipTest("no /bin/busybox")
+        e = run([SYSGC, "scan", bb, "--explain", "rt_sigreturn"]).stdout
+        self.assertTrue(e.startswith("x64:rt_sigreturn (15):"), e)
+        self.assertIn("constant", e)
+        p = subprocess.run([SYSGC, "scan", bb, "--explain", "ptrace"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 1)
+        with tempfile.TemporaryDirectory() as t:
+            log = os.path.join(t, "t.log")
+            with open(log, "w") as f:
+                f.write('12 openat(AT_FDCWD, "x", O_RDONLY) = 3\n'
+                        '[pid 13] ptrace(PTRACE_TRACEME) = 0\n'
+                        '+++ exited with 0 +++\n')
+            p = subprocess.run([SYSGC, "scan", bb, "--add-strace", log],
+                               capture_output=True, text=True)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("x64:ptrace", p.stdout.splitlines())
+            self.assertIn("traced ptrace, which the static scan missed", p.stderr)
+            self.assertNotIn("traced openat", p.stderr)
+            with open(log, "w") as f:
+                f.write("1 no_such_call(1) = 0\n")
+            p = subprocess.run([SYSGC, "scan", bb, "--add-strace", log],
+                               capture_output=True, text=True)
+            self.assertEqual(p.returncode, 1)
+            self.assertIn("t.log:1: 'no_such_call'", p.stderr)
+
     def test_unresolved_policy(self):
         """Busybox has glibc's setxid broadcast (number read from memory):
         warned by default, fatal with --unresolved=fail; listed in JSON."""

@@ -69,6 +69,16 @@ void writeJson(llvm::raw_ostream &OS, const ScanResult &R,
 /// ENOSYS (defaultErrnoRet) as on a kernel built without it.
 void writeSeccomp(llvm::raw_ostream &OS, const ScanResult &R,
                   const ScanOptions &Opts);
+/// Where syscall Name ("openat" or "x64:openat") comes from, one site a
+/// line; false if the scanned set does not have it.
+bool writeExplain(llvm::raw_ostream &OS, const ScanResult &R,
+                  llvm::StringRef Name);
+/// Merge an `strace -f` log (FileName's Text) into R: every traced name
+/// of the native ABI joins the set with provenance "strace". Returns the
+/// names the static scan had missed; a name the tables do not know is an
+/// error (with the file and line).
+llvm::Expected<std::vector<std::string>>
+mergeStrace(ScanResult &R, llvm::StringRef Text, llvm::StringRef FileName);
 /// "ABI:name" as the allowlist spells a syscall.
 std::string allowlistName(const ArchInfo &A, SyscallKey K);
 
