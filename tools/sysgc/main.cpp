@@ -245,6 +245,10 @@ static int cmdScan(const std::vector<std::string> &Args) {
       "unresolved", po::value<std::string>()->default_value("warn"),
       "warn: list unresolved sites and go on; fail: exit 1 if any")(
       "naive", "json: also each program's set without reachability")(
+      "explain", po::value<std::string>(),
+      "print where syscall NAME comes from instead of the allowlist")(
+      "add-strace", po::value<std::vector<std::string>>(),
+      "merge an strace -f log; report what the static scan missed")(
       "threads", po::value<unsigned>(),
       "analyse on this many threads (default: every core)")(
       "binary", po::value<std::vector<std::string>>(), "programs");
@@ -278,6 +282,20 @@ static int cmdScan(const std::vector<std::string> &Args) {
     return fail("scan: " + toString(R.takeError()));
   for (const std::string &N : R->Notes)
     errs() << "sysgc: note: " << N << "\n";
+  if (VM.count("add-strace"))
+    for (const std::string &Log : VM["add-strace"].as<std::vector<std::string>>()) {
+      auto Buf = MemoryBuffer::getFile(Log, /*IsText=*/true);
+      if (!Buf)
+        return fail("scan: " + Log + ": " + Buf.getError().message());
+      auto Missed = mergeStrace(*R, (*Buf)->getBuffer(), Log);
+      if (!Missed)
+        return fail("scan: " + toString(Missed.takeError()));
+      for (const std::string &N : *Missed)
+        errs() << "sysgc: warning: " << Log << " traced " << N
+               << ", which the static scan missed\n";
+    }
+  if (VM.count("explain"))
+    return writeExplain(outs(), *R, VM["explain"].as<std::string>()) ? 0 : 1;
   for (const auto &[Prog, S] : R->Unresolved)
     errs() << formatv("sysgc: {0}: unresolved syscall site: {1}: {2}: {3} "
                       "({4}:{5:x}): {6}\n",
