@@ -8,16 +8,21 @@ PACKAGES=(
   cmake ninja-build ccache clang-22 lld-22 llvm-22 llvm-22-dev liblld-22-dev
   libclang-rt-22-dev libzstd-dev zlib1g-dev
   libboost-program-options-dev libgtest-dev libgmock-dev python3
-  # sysgc scan's ground truth (unittests/Integration/scan_test.py): the
-  # programs traced, strace, and qemu-user for the foreign architectures
-  busybox-static strace qemu-user-static
-  # the package test: CPack's dpkg-shlibdeps, a second Debian root
-  dpkg-dev debootstrap
-  # report --html is rendered by headless Chromium in its test
-  chromium
 )
+# What the whole test suite needs besides (scripts/test.sh sets this; the
+# demo does not need it).
 if [ "${SYSGC_WITH_KERNEL_DEPS:-0}" = 1 ]; then
-  PACKAGES+=(linux-source-6.12 qemu-system-x86 busybox-static flex bison bc
+  PACKAGES+=(
+             # sysgc scan's ground truth (unittests/Integration/scan_test.py):
+             # the programs traced, strace, and qemu-user for the foreign
+             # architectures
+             busybox-static strace qemu-user-static
+             # the package test: CPack's dpkg-shlibdeps, a second Debian root
+             dpkg-dev debootstrap
+             # report --html is rendered by headless Chromium in its test
+             chromium
+             # the real kernels
+             linux-source-6.12 qemu-system-x86 busybox-static flex bison bc
              libelf-dev libssl-dev cpio gzip xz-utils make gcc-multilib
              libc6-dev-i386 python3
              # riscv64, arm64 and 32-bit arm kernels: QEMU (qemu-system-misc
