@@ -249,7 +249,7 @@ class ScanTest(unittest.TestCase):
         """The list output is what sysgc-ld's allowlist parser reads."""
         bb = "/bin/busybox"
         if not os.path.exists(bb):
-            self.skipTest("no /bin/busybox")
+            self.fail("no /bin/busybox: scripts/install-deps.sh (test packages) installs busybox-static")
         with tempfile.TemporaryDirectory() as t:
             out = os.path.join(t, "bb.allow")
             p = subprocess.run([SYSGC, "scan", bb, "-o", out],
@@ -286,7 +286,7 @@ class ScanTest(unittest.TestCase):
         names, for the ABIs used, ENOSYS for the rest."""
         bb = "/bin/busybox"
         if not os.path.exists(bb):
-            self.skipTest("no /bin/busybox")
+            self.fail("no /bin/busybox: scripts/install-deps.sh (test packages) installs busybox-static")
         prof = json.loads(run([SYSGC, "scan", bb, "--format=seccomp"]).stdout)
         lst = run([SYSGC, "scan", bb]).stdout
         names = sorted(l.split(":", 1)[1] for l in lst.splitlines()
@@ -303,7 +303,7 @@ class ScanTest(unittest.TestCase):
         trace shows and says the scan missed it; a foreign name fails."""
         bb = "/bin/busybox"
         if not os.path.exists(bb):
-            self.skipTest("no /bin/busybox")
+            self.fail("no /bin/busybox: scripts/install-deps.sh (test packages) installs busybox-static")
         e = run([SYSGC, "scan", bb, "--explain", "rt_sigreturn"]).stdout
         self.assertTrue(e.startswith("x64:rt_sigreturn (15):"), e)
         self.assertIn("constant", e)
@@ -334,7 +334,7 @@ class ScanTest(unittest.TestCase):
         warned by default, fatal with --unresolved=fail; listed in JSON."""
         bb = "/bin/busybox"
         if not os.path.exists(bb):
-            self.skipTest("no /bin/busybox")
+            self.fail("no /bin/busybox: scripts/install-deps.sh (test packages) installs busybox-static")
         warn = subprocess.run([SYSGC, "scan", bb], capture_output=True, text=True)
         self.assertEqual(warn.returncode, 0, warn.stderr)
         self.assertIn("unresolved syscall site", warn.stderr)
@@ -354,7 +354,7 @@ class ScanTest(unittest.TestCase):
         libc = "/lib/x86_64-linux-gnu/libc.so.6"
         ld = "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"
         if not all(os.path.exists(p) for p in (cat, libc, ld)):
-            self.skipTest("no x86-64 glibc on this host")
+            self.fail("no x86-64 glibc at /lib/x86_64-linux-gnu on this host")
         with tempfile.TemporaryDirectory() as root:
             os.makedirs(os.path.join(root, "usr/bin"))
             os.makedirs(os.path.join(root, "opt/mylib"))
