@@ -11,7 +11,7 @@ using namespace sysgc;
 using namespace llvm;
 
 Expected<std::unique_ptr<Disassembler>>
-Disassembler::create(StringRef TripleName) {
+Disassembler::create(StringRef TripleName, StringRef Features) {
   static bool Init = [] {
     InitializeAllTargetInfos();
     InitializeAllTargetMCs();
@@ -29,7 +29,7 @@ Disassembler::create(StringRef TripleName) {
   D->MRI.reset(Tgt->createMCRegInfo(T));
   if (D->MRI)
     D->MAI.reset(Tgt->createMCAsmInfo(*D->MRI, T, Opts));
-  D->STI.reset(Tgt->createMCSubtargetInfo(T, "", ""));
+  D->STI.reset(Tgt->createMCSubtargetInfo(T, "", Features));
   D->MII.reset(Tgt->createMCInstrInfo());
   if (!D->MRI || !D->MAI || !D->STI || !D->MII)
     return makeError("incomplete MC target for {0}", T.str());

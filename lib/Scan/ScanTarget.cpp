@@ -10,16 +10,11 @@
 #include "sysgc/Support/Error.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/BinaryFormat/ELF.h"
-#include "llvm/MC/MCAsmInfo.h"
-#include "llvm/MC/MCContext.h"
 #include "llvm/MC/MCDisassembler/MCDisassembler.h"
 #include "llvm/MC/MCInstrAnalysis.h"
 #include "llvm/MC/MCInstrInfo.h"
 #include "llvm/MC/MCRegisterInfo.h"
 #include "llvm/MC/MCSubtargetInfo.h"
-#include "llvm/MC/MCTargetOptions.h"
-#include "llvm/MC/TargetRegistry.h"
-#include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Triple.h"
 
 using namespace sysgc;
@@ -141,54 +136,32 @@ Expected<std::unique_ptr<ScanTarget>> ScanTarget::wrap(std::unique_ptr<ScanTarge
 Error ScanTarget::init(StringRef TripleName, StringRef ThumbTriple,
                        ArrayRef<const char *> Regs,
                        ArrayRef<const char *> HalfClasses) {
-  static bool Init = [] {
-    InitializeAllTargetInfos();
-    InitializeAllTargetMCs();
-    InitializeAllDisassemblers();
-    return true;
-  }();
-  (void)Init;
-  auto Make = [&](StringRef Name, std::unique_ptr<MCSubtargetInfo> &STIOut,
-                  std::unique_ptr<MCContext> &CtxOut,
-                  std::unique_ptr<MCDisassembler> &DisOut, bool First) -> Error {
+  // Every extension a distribution's code may use: the decoder must
+  // understand what runs, whatever the baseline.
+  auto Features = [](StringRef Name) -> StringRef {
     Triple T(Name);
-    std::string Err;
-    const Target *Tgt = TargetRegistry::lookupTarget(T, Err);
-    if (!Tgt)
-      return makeError("no MC target for {0}: {1}", Name, Err);
-    MCTargetOptions Opts;
-    if (First) {
-      MRI.reset(Tgt->createMCRegInfo(T));
-      if (MRI)
-        MAI.reset(Tgt->createMCAsmInfo(*MRI, T, Opts));
-      MII.reset(Tgt->createMCInstrInfo());
-    }
-    // Every extension a distribution's code may use: the decoder must
-    // understand what runs, whatever the baseline.
-    StringRef Features = "";
     if (T.isRISCV())
-      Features = "+m,+a,+f,+d,+c,+zicsr,+zifencei,+zba,+zbb,+zbs,+v";
-    else if (T.isAArch64())
-      Features = "+all";
-    else if (T.isARM() || T.isThumb())
-      Features = "+v7,+thumb2,+vfp3,+neon,+hwdiv,+hwdiv-arm";
-    STIOut.reset(Tgt->createMCSubtargetInfo(T, "", Features));
-    if (!MRI || !MAI || !STIOut || !MII)
-      return makeError("incomplete MC target for {0}", Name);
-    CtxOut = std::make_unique<MCContext>(T, MAI.get(), MRI.get(), STIOut.get());
-    DisOut.reset(Tgt->createMCDisassembler(*STIOut, *CtxOut));
-    // Branch targets are relative to a pc that reads 8 ahead in ARM code
-    // and 4 in Thumb: each mode has its own analysis.
-    (First ? MIA : ThumbMIA).reset(Tgt->createMCInstrAnalysis(MII.get()));
-    if (!DisOut || (First && !MIA))
-      return makeError("no disassembler for {0}", Name);
-    return Error::success();
+      return "+m,+a,+f,+d,+c,+zicsr,+zifencei,+zba,+zbb,+zbs,+v";
+    if (T.isAArch64())
+      return "+all";
+    if (T.isARM() || T.isThumb())
+      return "+v7,+thumb2,+vfp3,+neon,+hwdiv,+hwdiv-arm";
+    return "";
   };
-  if (Error E = Make(TripleName, STI, Ctx, Dis, true))
-    return E;
-  if (!ThumbTriple.empty())
-    if (Error E = Make(ThumbTriple, ThumbSTI, ThumbCtx, ThumbDis, false))
-      return E;
+  auto D = Disassembler::create(TripleName, Features(TripleName));
+  if (!D)
+    return D.takeError();
+  Decoder = std::move(*D);
+  MRI = &Decoder->regInfo();
+  MII = &Decoder->instrInfo();
+  MIA = &Decoder->analysis();
+  if (!ThumbTriple.empty()) {
+    auto T = Disassembler::create(ThumbTriple, Features(ThumbTriple));
+    if (!T)
+      return T.takeError();
+    ThumbDecoder = std::move(*T);
+    ThumbMIA = &ThumbDecoder->analysis();
+  }
 
   for (unsigned Op = 0; Op < MII->getNumOpcodes(); ++Op)
     OpNames.push_back(MII->getName(Op));
@@ -200,10 +173,7 @@ Error ScanTarget::init(StringRef TripleName, StringRef ThumbTriple,
       if (StringRef(MRI->getRegClassName(&RC)) == H)
         Halves.push_back(&RC);
   for (const char *N : Regs) {
-    MCRegister Full;
-    for (unsigned R = 1; R < MRI->getNumRegs(); ++R)
-      if (StringRef(MRI->getName(R)) == N)
-        Full = R;
+    MCRegister Full = findRegister(N);
     if (!Full)
       return makeError("{0}: MC has no register {1}", TripleName, N);
     unsigned Idx = FullRegs.size();
@@ -220,6 +190,16 @@ Error ScanTarget::init(StringRef TripleName, StringRef ThumbTriple,
   }
   CalleeSaved.assign(FullRegs.size(), false);
   return Error::success();
+}
+
+MCRegister ScanTarget::findRegister(StringRef Name) const {
+  // The last of that name, as MC numbers them (names are unique in
+  // practice).
+  MCRegister Found;
+  for (unsigned R = 1; R < MRI->getNumRegs(); ++R)
+    if (StringRef(MRI->getName(R)) == Name)
+      Found = R;
+  return Found;
 }
 
 unsigned ScanTarget::reg(StringRef Name) const {
@@ -367,7 +347,7 @@ StringRef ScanTarget::opName(const MCInst &I) const {
 
 bool ScanTarget::decode(ArrayRef<uint8_t> Bytes, uint64_t Addr, bool Thumb,
                         MCInst &I, uint64_t &Size) const {
-  MCDisassembler &D = (Thumb && ThumbDis) ? *ThumbDis : *Dis;
+  MCDisassembler &D = (Thumb && ThumbDecoder) ? ThumbDecoder->dis() : Decoder->dis();
   return D.getInstruction(I, Size, Bytes, Addr, nulls()) ==
              MCDisassembler::Success &&
          Size > 0;

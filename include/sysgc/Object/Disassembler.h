@@ -1,8 +1,9 @@
 //===- sysgc/Object/Disassembler.h - MC disassembly for one ELF machine -*- C++ -*-===//
 //
 // The MC objects needed to decode instructions of an ELF file's machine,
-// created once: used by the verifier (branch targets of dispatchers) and by
-// the x86 switch-case decoder.
+// created once: used by the verifier (branch targets of dispatchers), the
+// x86 switch-case decoder and sysgc scan (one per ISA mode, with the
+// extensions userspace code may use).
 //
 //===----------------------------------------------------------------------===//
 #ifndef SYSGC_OBJECT_DISASSEMBLER_H
@@ -23,14 +24,15 @@ namespace sysgc {
 
 class Disassembler {
 public:
-  /// For ELF machine Machine (EM_X86_64, EM_AARCH64, EM_RISCV, EM_ARM).
-  /// A disassembler for TripleName (the architecture's ArchInfo::Triple).
+  /// A disassembler for TripleName (the architecture's ArchInfo::Triple),
+  /// decoding the subtarget Features ("+m,+a,...") as well as the baseline.
   static llvm::Expected<std::unique_ptr<Disassembler>>
-  create(llvm::StringRef TripleName);
+  create(llvm::StringRef TripleName, llvm::StringRef Features = "");
 
   llvm::MCDisassembler &dis() { return *Dis; }
   const llvm::MCInstrInfo &instrInfo() const { return *MII; }
   const llvm::MCInstrAnalysis &analysis() const { return *MIA; }
+  const llvm::MCRegisterInfo &regInfo() const { return *MRI; }
 
 private:
   std::unique_ptr<llvm::MCRegisterInfo> MRI;

@@ -12,6 +12,7 @@
 #ifndef SYSGC_SCAN_SCANTARGET_H
 #define SYSGC_SCAN_SCANTARGET_H
 
+#include "sysgc/Object/Disassembler.h"
 #include "sysgc/Arch/Arch.h"
 #include "sysgc/Scan/ConstProp.h"
 #include "llvm/MC/MCAsmInfo.h"
@@ -158,15 +159,18 @@ protected:
                    llvm::ArrayRef<const char *> Regs,
                    llvm::ArrayRef<const char *> HalfClasses);
   unsigned reg(llvm::StringRef Name) const;
+  /// The MC register named Name (0: none).
+  llvm::MCRegister findRegister(llvm::StringRef Name) const;
 
   const ArchInfo &Arch;
-  std::unique_ptr<llvm::MCRegisterInfo> MRI;
-  std::unique_ptr<llvm::MCAsmInfo> MAI;
-  std::unique_ptr<llvm::MCSubtargetInfo> STI, ThumbSTI;
-  std::unique_ptr<llvm::MCInstrInfo> MII;
-  std::unique_ptr<llvm::MCContext> Ctx, ThumbCtx;
-  std::unique_ptr<llvm::MCDisassembler> Dis, ThumbDis;
-  std::unique_ptr<llvm::MCInstrAnalysis> MIA, ThumbMIA;
+  /// The code's decoder, and Thumb's on arm.
+  std::unique_ptr<Disassembler> Decoder, ThumbDecoder;
+  /// Views into them for the targets' code: the main mode's registers and
+  /// opcodes (Thumb shares arm's tables), each mode's analysis (branch
+  /// targets are relative to a pc 8 ahead in ARM code, 4 in Thumb).
+  const llvm::MCRegisterInfo *MRI = nullptr;
+  const llvm::MCInstrInfo *MII = nullptr;
+  const llvm::MCInstrAnalysis *MIA = nullptr, *ThumbMIA = nullptr;
   std::vector<llvm::MCRegister> FullRegs;
   std::vector<llvm::MCRegister> ZeroRegs; // read as 0, writes ignored
   std::vector<llvm::StringRef> OpNames;   // by opcode, computed once

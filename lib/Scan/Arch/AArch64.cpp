@@ -67,10 +67,7 @@ public:
                           "X26", "X27", "X28", "FP", "SP"})
       CalleeSaved[reg(N)] = true;
     FrameRegs = {SP, reg("FP")};
-    for (unsigned R = 1; R < MRI->getNumRegs(); ++R)
-      if (StringRef(MRI->getName(R)) == "XZR" ||
-          StringRef(MRI->getName(R)) == "WZR")
-        ZeroRegs.push_back(R);
+    ZeroRegs = {findRegister("XZR"), findRegister("WZR")};
   }
 
   std::optional<unsigned> syscallAbi(const MCInst &I,

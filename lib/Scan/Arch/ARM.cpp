@@ -44,9 +44,7 @@ public:
     for (const char *N : {"R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "SP"})
       CalleeSaved[reg(N)] = true;
     FrameRegs = {SP, reg("R7"), reg("R11")};
-    for (unsigned R = 1; R < MRI->getNumRegs(); ++R)
-      if (StringRef(MRI->getName(R)) == "PC")
-        PC = R;
+    PC = findRegister("PC");
     // glibc brings its own restorers (__default_sa_restorer); the vDSO's
     // clock calls fall back to syscalls.
     KernelProvided = {"clock_gettime", "gettimeofday", "clock_gettime64",

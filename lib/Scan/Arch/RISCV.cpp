@@ -35,9 +35,7 @@ public:
                           "X23", "X24", "X25", "X26", "X27"})
       CalleeSaved[reg(N)] = true;
     FrameRegs = {SP, reg("X8")};
-    for (unsigned R = 1; R < MRI->getNumRegs(); ++R)
-      if (StringRef(MRI->getName(R)) == "X0")
-        ZeroRegs.push_back(R);
+    ZeroRegs.push_back(findRegister("X0"));
     // Signal handlers return through the vDSO's __vdso_rt_sigreturn; the
     // clock calls are the vDSO's fallbacks.
     KernelProvided = {"rt_sigreturn", "clock_gettime", "gettimeofday",

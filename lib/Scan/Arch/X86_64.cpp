@@ -39,9 +39,7 @@ public:
     for (const char *N : {"RBX", "RBP", "RSP", "R12", "R13", "R14", "R15"})
       CalleeSaved[reg(N)] = true;
     FrameRegs = {SP, reg("RBP")};
-    for (unsigned R = 1; R < MRI->getNumRegs(); ++R)
-      if (StringRef(MRI->getName(R)) == "RIP")
-        RIP = R;
+    RIP = findRegister("RIP");
   }
 
   std::optional<unsigned> syscallAbi(const MCInst &I,
