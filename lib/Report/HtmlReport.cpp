@@ -130,13 +130,7 @@ void sysgc::writeHtmlReport(const SizeDiff &D, const json::Value *Cost,
                   esc(Id), B, A, esc(Label), int64_t(A) - int64_t(B));
   };
   for (StringRef C : {"text", "rodata", "data", "bss"}) {
-    uint64_t B = 0, A = 0;
-    for (const SectionSize &S : D.Before.Sections)
-      if (S.Class == C)
-        B += S.Size;
-    for (const SectionSize &S : D.After.Sections)
-      if (S.Class == C)
-        A += S.Size;
+    auto [B, A] = classTotal(D, C);
     Row(C, C, B, A);
   }
   Row("file", "file", D.Before.FileSize, D.After.FileSize);

@@ -148,17 +148,6 @@ Totals segmentTotals(const SizeDiff &D) {
 
 const char *const Classes[] = {"text", "rodata", "data", "bss"};
 
-std::pair<uint64_t, uint64_t> classTotal(const SizeDiff &D, StringRef Class) {
-  std::pair<uint64_t, uint64_t> Sum{0, 0};
-  for (const SectionSize &S : D.Before.Sections)
-    if (S.Class == Class)
-      Sum.first += S.Size;
-  for (const SectionSize &S : D.After.Sections)
-    if (S.Class == Class)
-      Sum.second += S.Size;
-  return Sum;
-}
-
 std::string csvField(StringRef S) {
   if (!S.contains(',') && !S.contains('"') && !S.contains('\n'))
     return S.str();
@@ -171,6 +160,18 @@ std::string csvField(StringRef S) {
   return Out + "\"";
 }
 } // namespace
+
+std::pair<uint64_t, uint64_t> sysgc::classTotal(const SizeDiff &D,
+                                                StringRef Class) {
+  std::pair<uint64_t, uint64_t> Sum{0, 0};
+  for (const SectionSize &S : D.Before.Sections)
+    if (S.Class == Class)
+      Sum.first += S.Size;
+  for (const SectionSize &S : D.After.Sections)
+    if (S.Class == Class)
+      Sum.second += S.Size;
+  return Sum;
+}
 
 std::vector<SymbolTable> sysgc::diffSymbols(const SizeProfile &Before,
                                             const SizeProfile &After,

@@ -190,27 +190,23 @@ void FunctionAnalysis::recordCall(const Insn &N, const State &S, bool Tail,
   E.Size = N.Size;
   bool IsArm = T.arch().Machine == 40 /*EM_ARM*/;
   C.TargetThumb = T.targetIsThumb(N.I).value_or(Thumb);
+  // An indirect call whose target value is known: an import, or code.
+  auto CallTo = [&](Value V) {
+    if (V.K == Value::Import) {
+      C.K = CallSite::Import;
+      C.ImportIdx = V.Id;
+    } else if (V.K == Value::Const && M.isCode(V.C)) {
+      C.K = CallSite::Direct;
+      C.Target = V.C;
+    }
+  };
   if (Target) {
     C.K = CallSite::Direct;
     C.Target = *Target;
   } else if (std::optional<uint64_t> Slot = T.branchSlot(N.I, S, E)) {
-    Value V = E.loadFrom(S, Value::konst(*Slot), T.arch().PointerSize);
-    if (V.K == Value::Import) {
-      C.K = CallSite::Import;
-      C.ImportIdx = V.Id;
-    } else if (V.K == Value::Const && M.isCode(V.C)) {
-      C.K = CallSite::Direct;
-      C.Target = V.C;
-    }
+    CallTo(E.loadFrom(S, Value::konst(*Slot), T.arch().PointerSize));
   } else {
-    Value V = T.indirectTarget(N.I, S);
-    if (V.K == Value::Import) {
-      C.K = CallSite::Import;
-      C.ImportIdx = V.Id;
-    } else if (V.K == Value::Const && M.isCode(V.C)) {
-      C.K = CallSite::Direct;
-      C.Target = V.C;
-    }
+    CallTo(T.indirectTarget(N.I, S));
   }
   if (IsArm && C.K == CallSite::Direct && !Target) {
     // A code pointer's low bit says Thumb.

@@ -88,6 +88,9 @@ std::vector<SymbolTable> diffSymbols(const SizeProfile &Before,
                                      const SizeProfile &After,
                                      SymbolSelection Selection);
 
+/// The bytes of Class ("text", "rodata", "data", "bss") before and after.
+std::pair<uint64_t, uint64_t> classTotal(const SizeDiff &D, llvm::StringRef Class);
+
 /// bloat-o-meter's text, byte for byte.
 void printBloatOMeter(const std::vector<SymbolTable> &Tables,
                       llvm::raw_ostream &OS);
