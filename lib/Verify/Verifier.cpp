@@ -278,8 +278,16 @@ bool retainedCountsMatch(const ElfObject &Out, const SectionGraph &G,
 // anything else would be code the kernel may need). Compared by symbol
 // name counts, since renamed and split sections share names: by counting
 // alone when that settles it, else name by name, to say which.
+// A weak alias at the not-implemented stub's address: kernel/sys_ni.c's
+// COND_SYSCALL on arm once sysgc hid the strong definition. It is the stub,
+// which stays (-ENOSYS), not the removed syscall's code.
+bool isStubAlias(const ElfSymbol &S, const ElfSymbol *Ni) {
+  return S.Binding == ELF::STB_WEAK && Ni && S.Value == Ni->Value;
+}
+
 Error checkCollection(const ElfObject &Out, const SectionGraph &G,
-                      const LinkPlan &Plan, VerifyResult &R) {
+                      const LinkPlan &Plan,
+                      ArrayRef<const ElfSymbol *> Stubs, VerifyResult &R) {
   if (Plan.Mode == GcMode::Retain && retainedCountsMatch(Out, G, Plan))
     return Error::success();
   // Keyed by the names' 64-bit hashes (no string copies); each keeps one
@@ -298,20 +306,15 @@ Error checkCollection(const ElfObject &Out, const SectionGraph &G,
         (Dead ? C.Dead : C.Retained)++;
       },
       [](const ElfSymbol &) {});
-  // A removed syscall's name may survive as kernel/sys_ni.c's weak
-  // COND_SYSCALL alias at the not-implemented stub (arm's sys_mlock at
-  // sys_ni_syscall): that is the stub, which stays, not the syscall's code.
-  DenseSet<uint64_t> NiAddrs, AtStub;
-  for (const ElfSymbol &S : Out.Symbols)
-    for (const DispatchSite &D : Plan.Dispatch)
-      if (S.Name == D.NiSymbol && S.isDefined())
-        NiAddrs.insert(S.Value);
+  // A removed syscall's name may survive as a stub alias (arm's sys_mlock
+  // at sys_ni_syscall): not kept despite the plan.
+  DenseSet<uint64_t> AtStub;
   for (const ElfSymbol &S : Out.Symbols)
     if (countedInOutput(S)) {
       auto It = Want.find(xxh3_64bits(S.Name));
       if (It != Want.end())
         ++It->second.Got;
-      if (S.Binding == ELF::STB_WEAK && NiAddrs.count(S.Value))
+      if (llvm::any_of(Stubs, [&](const ElfSymbol *Ni) { return isStubAlias(S, Ni); }))
         AtStub.insert(xxh3_64bits(S.Name));
     }
   std::vector<std::string> Lost;
@@ -439,9 +442,8 @@ Expected<VerifyResult> sysgc::verifyOutput(const ElfObject &Out,
     }
   }
 
-  // Removed syscalls leave no entry symbol behind, but for a weak alias of
-  // the not-implemented stub (arm's cond_syscall: the strong definition
-  // went, the alias that stood in for it in other configs stays, -ENOSYS).
+  // Removed syscalls leave no entry symbol behind, but for their ABI's stub
+  // alias (isStubAlias).
   for (const SyscallStatus &S : Plan.Syscalls) {
     if (S.State != SyscallState::Removed || S.Entry.empty())
       continue;
@@ -453,13 +455,17 @@ Expected<VerifyResult> sysgc::verifyOutput(const ElfObject &Out,
     });
     const ElfSymbol *Ni =
         Site == Plan.Dispatch.end() ? nullptr : Syms.get(Site->NiSymbol);
-    if (E->Binding == ELF::STB_WEAK && Ni && E->Value == Ni->Value)
+    if (isStubAlias(*E, Ni))
       continue;
     return makeError("{0}: removed syscall {1}:{2} still has {3}", Out.Name,
                      S.Abi, S.Name, S.Entry);
   }
 
-  if (Error E = checkCollection(Out, G, Plan, R))
+  std::vector<const ElfSymbol *> Stubs;
+  for (const DispatchSite &Site : Plan.Dispatch)
+    if (const ElfSymbol *Ni = Syms.get(Site.NiSymbol))
+      Stubs.push_back(Ni);
+  if (Error E = checkCollection(Out, G, Plan, Stubs, R))
     return std::move(E);
   return R;
 }
