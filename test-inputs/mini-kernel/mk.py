@@ -7,6 +7,9 @@ objects, a separate version object, a lazily searched lib.a), and linked
 into an ordinary x86-64 program by the linker under test.
 
   mk.py build OUTDIR                      compile and archive
+  mk.py user ROOTDIR                      the userspace (user/init.c, static
+                                          against the host's glibc) as
+                                          ROOTDIR/sbin/init, for sysgc scan --root
   mk.py link OUTDIR VARIANT LINKER OUT [ARGS...]
                                           link; VARIANT is one of
                                           archive  (thin archive, like 6.12 arm64/riscv)
@@ -34,6 +37,9 @@ BUILTIN = [
 ]
 LIB = ["lib/string.c", "lib/jhash.c"]
 EXTRA = ["init/version.c"]
+# The userspace whose syscalls the demo keeps: an ordinary hosted program.
+USER_SRC = "user/init.c"
+USER_CFLAGS = ["--target=x86_64-linux-gnu", "-O2", "-static", "-Wall", "-Werror"]
 
 CFLAGS = [
     "--target=x86_64-linux-gnu", "-O2", "-ffreestanding", "-fno-builtin",
@@ -75,6 +81,15 @@ def build(outdir):
     # ... and, for x86 with IBT, one relocatable vmlinux.o made by ld -r.
     run([LLD, "-r", "-o", os.path.join(outdir, "vmlinux.o"),
          "--whole-archive", os.path.join(outdir, "built-in.a")])
+
+
+def user(rootdir):
+    """Build the userspace into rootdir (a root filesystem for sysgc scan
+    --root): rootdir/sbin/init. Returns its path."""
+    exe = os.path.join(os.path.abspath(rootdir), "sbin", "init")
+    os.makedirs(os.path.dirname(exe), exist_ok=True)
+    run([CC] + USER_CFLAGS + [os.path.join(HERE, USER_SRC), "-o", exe])
+    return exe
 
 
 def link_args(outdir, variant, out):
@@ -128,6 +143,8 @@ def main():
     cmd = sys.argv[1]
     if cmd == "build":
         build(sys.argv[2])
+    elif cmd == "user":
+        print(user(sys.argv[2]))
     elif cmd == "link":
         outdir, variant, linker, out = sys.argv[2:6]
         r = link(outdir, variant, linker, out, sys.argv[6:])

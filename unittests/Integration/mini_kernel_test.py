@@ -7,7 +7,10 @@ ld -r vmlinux.o, --gc-sections), runs every program, and checks: the
 program's own self-check, that kept syscalls behave exactly as in the plain
 build and removed ones return -ENOSYS, the symbols left in the output (read
 with `sysgc symbols`), the JSON report, byte-identical repeat links, and
-byte-identical pass-through when no allowlist is given.
+byte-identical pass-through when no allowlist is given. One of the
+allowlists is the demo's: `sysgc scan --root` over the mini kernel's
+userspace (user/init.c, static against the host's glibc), which must hold
+every syscall the program makes under strace.
 
 Environment: SYSGC_LD and SYSGC point at the built binaries.
 """
@@ -91,6 +94,16 @@ class MiniKernel(unittest.TestCase):
             with open(p, "w") as f:
                 f.write("# %s allowlist\n" % name + "".join(n + "\n" for n in names))
             cls.lists[name] = p
+        # The demo's path: the allowlist sysgc scan writes from the userspace.
+        cls.rootfs = os.path.join(cls.tmp, "rootfs")
+        cls.init = mk.user(cls.rootfs)
+        scanned = os.path.join(cls.tmp, "scanned.allow")
+        r = run([SYSGC, "scan", "--root", cls.rootfs, "-o", scanned, "--unresolved=fail"])
+        assert r.returncode == 0, r.stderr
+        with open(scanned) as f:
+            ALLOWLISTS["scanned"] = [l.strip().split(":", 1)[1] for l in f
+                                     if l.strip() and not l.startswith("#")]
+        cls.lists["scanned"] = scanned
 
     @classmethod
     def tearDownClass(cls):
@@ -138,6 +151,36 @@ class MiniKernel(unittest.TestCase):
             for allow in ALLOWLISTS:
                 with self.subTest(variant=variant, allow=allow):
                     self.check_behaviour(variant, allow)
+
+    def test_scanned_list_holds_every_traced_syscall(self):
+        # The scan's soundness on this program: strace -f of a run (the
+        # init forks and execs itself as "cat") must name nothing the
+        # scanned list lacks.
+        strace = shutil.which("strace")
+        self.assertIsNotNone(strace, "strace is missing: scripts/install-deps.sh "
+                             "installs it with SYSGC_WITH_KERNEL_DEPS=1")
+        log = os.path.join(self.tmp, "init.strace")
+        r = run([strace, "-f", "-qq", "-o", log, self.init, os.path.join(ROOT, "README.md")])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("init: up ", r.stdout)
+        with open(log) as f:
+            traced = {m.group(1) for m in (re.match(r"\d+\s+([a-z0-9_]+)\(", l) for l in f) if m}
+        self.assertGreaterEqual(len(traced), 15, traced)
+        self.assertEqual(traced - set(ALLOWLISTS["scanned"]), set())
+
+    def test_scanned_list_keeps_what_the_program_reaches(self):
+        scanned = set(ALLOWLISTS["scanned"])
+        for name in ("read", "write", "openat", "close", "getpid", "uname",
+                     "clock_gettime", "clone", "execve", "wait4", "exit_group"):
+            self.assertIn(name, scanned)
+        # Nothing in the program or the static glibc it pulls in reaches
+        # these: the shrunk mini kernel must lose them.
+        for name in ("socket", "connect", "mkdir", "kexec_load", "bpf"):
+            self.assertNotIn(name, scanned)
+        out, rep, _ = self.check_behaviour("vmlinux", "scanned")
+        x64 = rep["syscalls"]["x64"]
+        self.assertEqual(set(x64["kept"]), scanned & set(IMPLEMENTED))
+        self.assertIn("socket", x64["removed"])
 
     def test_removed_code_is_gone_and_kept_code_stays(self):
         out, rep, _ = self.check_behaviour("archive", "typical")
