@@ -153,6 +153,8 @@ void FunctionAnalysis::buildBlocks() {
     const Insn &L = Insns[Blocks[B].Last - 1];
     std::optional<uint64_t> Tgt;
     Flow F = flowOf(L, Tgt);
+    if (F == Flow::Return)
+      Out.HasReturn = true;
     bool InRange = Tgt && *Tgt >= Begin && *Tgt < End && BlockAt.count(*Tgt);
     if ((F == Flow::Cond || F == Flow::Jump) && InRange)
       Blocks[B].Succs.push_back(BlockAt[*Tgt]);
@@ -316,6 +318,17 @@ FunctionSummary FunctionAnalysis::run() {
       C.Target = End;
       C.TargetThumb = Thumb;
       C.setArgs(S.Regs);
+      // After a call in the same block (a block is entered at its first
+      // instruction only, so every path to End makes that call; padding
+      // may follow it). 32-bit arm's calls may be conditional: not there.
+      for (size_t I = B.Last; T.arch().Machine != 40 /*EM_ARM*/ && I > B.First;) {
+        const Insn &L = Insns[--I];
+        if (L.Bad || !T.analysis(Thumb).isCall(L.I))
+          continue;
+        C.AfterCall = !Out.Calls.empty() && Out.Calls.back().Addr == L.Addr &&
+                      !Out.Calls.back().Tail;
+        break;
+      }
       Out.Calls.push_back(std::move(C));
     }
   }

@@ -114,7 +114,10 @@ ProgramSyscalls sysgc::resolveSyscalls(const Program &P, const Reachability &R,
                  .str()});
       }
     }
-    for (const CallSite &C : MF.S.Calls)
+    for (size_t K = 0; K < MF.S.Calls.size(); ++K) {
+      const CallSite &C = MF.S.Calls[K];
+      if (R.deadFallThrough(P, F, K))
+        continue;
       for (FuncRef G : P.callTargets(F, C)) {
         auto It = Wraps.find(G);
         if (It == Wraps.end() || !entersAtStart(P, G, C))
@@ -138,6 +141,7 @@ ProgramSyscalls sysgc::resolveSyscalls(const Program &P, const Reachability &R,
                  Via + " comes from a caller no call site shows"});
         }
       }
+    }
   }
   return Out;
 }

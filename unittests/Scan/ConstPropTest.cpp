@@ -135,6 +135,25 @@ TEST_F(ConstPropTest, X86CallerSavedValueAfterNoReturnPath) {
   EXPECT_EQ(V.C, 0xca);
 }
 
+TEST_F(ConstPropTest, X86FallThroughAfterCallIsMarked) {
+  // call 0x1100; nop; nop -- falls off the end right after a call (the
+  // padding after it changes nothing): the fall-through says so.
+  FunctionSummary S = run(X, {0xe8, 0xfb, 0x00, 0, 0, 0x90, 0x90});
+  ASSERT_EQ(S.Calls.size(), 2u);
+  EXPECT_FALSE(S.Calls[0].Tail);
+  EXPECT_TRUE(S.Calls[1].Tail);
+  EXPECT_TRUE(S.Calls[1].AfterCall);
+  EXPECT_FALSE(S.HasReturn);
+  // test %edi,%edi; je 1f; call 0x1100; 1: nop -- the branch skips the
+  // call: not after it.
+  S = run(X, {0x85, 0xff, 0x74, 0x05, 0xe8, 0xf7, 0x00, 0, 0, 0x90});
+  ASSERT_FALSE(S.Calls.empty());
+  EXPECT_TRUE(S.Calls.back().Tail);
+  EXPECT_FALSE(S.Calls.back().AfterCall);
+  // ret: a function that returns.
+  EXPECT_TRUE(run(X, {0x31, 0xc0, 0xc3}).HasReturn);
+}
+
 TEST_F(ConstPropTest, X86PushPop) {
   // push %rbx; mov $0x27,%ebx; push %rbx; pop %rax; pop %rbx; syscall
   Value V = number(X, {0x53, 0xbb, 0x27, 0, 0, 0, 0x53, 0x58, 0x5b, 0x0f, 0x05,

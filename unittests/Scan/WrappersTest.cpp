@@ -164,6 +164,59 @@ TEST_F(WrappersTest, FallThroughCarriesTheNumber) {
   EXPECT_TRUE(S.Unresolved.empty());
 }
 
+TEST_F(WrappersTest, NoFallThroughAfterACallThatNeverReturns) {
+  // main calls chk_fail (which jumps to fatal, which has no return and
+  // falls into nothing), then falls off its end into next_fn, which makes
+  // write (1): dead, since chk_fail never returns. With a returning
+  // chk_fail the same fall-through is live.
+  for (bool Returns : {false, true}) {
+    auto M = module("prog", 0x1000);
+    FunctionSummary &Main = fn(*M, 0x1000, "main");
+    Main.Calls.push_back(call(0x1004, 0x1020, regs({})));
+    CallSite F = call(0x1010, 0x1010, regs({}));
+    F.Tail = true;
+    F.AfterCall = true;
+    Main.Calls.push_back(F);
+    fn(*M, 0x1010, "next_fn").Syscalls.push_back({0x1014, 0, Value::konst(1)});
+    FunctionSummary &Chk = fn(*M, 0x1020, "chk_fail");
+    CallSite J = call(0x1024, 0x1030, regs({}));
+    J.Tail = true; // jumps to fatal
+    Chk.Calls.push_back(J);
+    FunctionSummary &Fatal = fn(*M, 0x1030, "fatal");
+    Fatal.Syscalls.push_back({0x1034, 0, Value::konst(0xe7)}); // exit_group
+    Fatal.HasReturn = Returns;
+    Program P;
+    P.Mods = {M};
+    Reachability R = computeReachability(P);
+    EXPECT_EQ(bool(R.Returns[0][2]), Returns);
+    EXPECT_EQ(R.Reachable.count({0, 1}), Returns ? 1u : 0u);
+    ProgramSyscalls S = resolveSyscalls(P, R, *T);
+    EXPECT_EQ(names(S).count("write"), Returns ? 1u : 0u);
+    // The naive set keeps everything.
+    ProgramSyscalls N = resolveSyscalls(P, computeReachability(P, true), *T);
+    EXPECT_EQ(names(N).count("write"), 1u);
+  }
+}
+
+TEST_F(WrappersTest, UnknownCallTargetMayReturn) {
+  // A fall-through after an indirect call whose target is unknown is live.
+  auto M = module("prog", 0x1000);
+  FunctionSummary &Main = fn(*M, 0x1000, "main");
+  CallSite I;
+  I.Addr = 0x1004;
+  I.K = CallSite::Indirect;
+  Main.Calls.push_back(I);
+  CallSite F = call(0x1010, 0x1010, regs({}));
+  F.Tail = true;
+  F.AfterCall = true;
+  Main.Calls.push_back(F);
+  fn(*M, 0x1010, "next_fn").Syscalls.push_back({0x1014, 0, Value::konst(1)});
+  Program P;
+  P.Mods = {M};
+  ProgramSyscalls S = resolveSyscalls(P, computeReachability(P), *T);
+  EXPECT_EQ(names(S), (std::set<std::string>{"write"}));
+}
+
 TEST_F(WrappersTest, NumbersOutsideTheTableAreNotSyscalls) {
   auto M = module("prog", 0x1000);
   fn(*M, 0x1000, "main").Syscalls.push_back({0x1004, 0, Value::konst(100000)});

@@ -84,6 +84,9 @@ struct CallSite {
   uint32_t ImportIdx = 0; // Import
   /// 32-bit arm: the target is Thumb code (blx switches modes).
   bool TargetThumb = false;
+  /// A fall-through off the function's end right after a call (the
+  /// previous call site): control gets there only if that call returns.
+  bool AfterCall = false;
   /// The tracked registers at the call (by ScanTarget index) whose value
   /// is known: what the callee finds on entry, arguments and all. Sparse:
   /// a large library has millions of calls.
@@ -115,6 +118,8 @@ struct FunctionSummary {
   std::vector<uint64_t> AddressTaken;
   /// Control reaches End without a jump: the next function continues it.
   bool FallsThrough = false;
+  /// A return instruction is somewhere in the function.
+  bool HasReturn = false;
   /// Bytes that did not decode (data in code, or a decoder gap).
   unsigned Undecodable = 0;
 };

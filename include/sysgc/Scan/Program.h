@@ -49,7 +49,20 @@ struct Reachability {
   /// Reachable with arguments no call site shows (roots, address-taken,
   /// called indirectly).
   std::set<FuncRef> CalledUnknown;
+  /// [module][function]: the function may return to its caller (it has a
+  /// return instruction, or jumps to or falls into one that may). Empty:
+  /// every function may.
+  std::vector<std::vector<bool>> Returns;
+  /// Is call K of F a fall-through right after a call that never returns
+  /// (code after a call to abort or __stack_chk_fail falls into the next
+  /// function only on paper)?
+  bool deadFallThrough(const Program &P, FuncRef F, size_t K) const;
 };
+
+/// Which functions of P may return (Reachability::Returns): the least
+/// fixpoint, from return instructions through tail calls and
+/// fall-throughs; a call whose target is unknown may return.
+std::vector<std::vector<bool>> computeReturns(const Program &P);
 
 /// Reachable functions of P from its roots; with All, every function.
 Reachability computeReachability(const Program &P, bool All = false);
