@@ -354,6 +354,7 @@ Expected<PlanOptions> sysgc::planOptions(const LinkCommand &Cmd,
   PO.RootSymbols.push_back(Cmd.Entry.value_or("_start"));
   PO.Normalize = Opts.Normalize == "yes" ||
                  (Opts.Normalize == "auto" && !Cmd.GcSections);
+  PO.Full = Opts.Gc == "full";
   PO.UnknownTablesAreErrors = Opts.UnknownTables == "error";
   PO.AllowInlinedDispatch = Opts.AllowInlinedDispatch;
   PO.AcceptNoEntries = Opts.AcceptNoEntries;
@@ -371,6 +372,17 @@ Expected<PlanOptions> sysgc::planOptions(const LinkCommand &Cmd,
     if (Placement)
       if (Error E = Placement->addScript((*Text)->getBuffer(), Script))
         return std::move(E);
+    if (PO.Full) {
+      auto Roots = parseScriptRoots((*Text)->getBuffer(), Script);
+      if (!Roots)
+        return Roots.takeError();
+      for (const std::string &P : Roots->Kept)
+        if (Error E = PO.ScriptKept.add(P))
+          return withContext(std::move(E), Script);
+      for (const std::string &P : Roots->Named)
+        if (Error E = PO.ScriptNamed.add(P))
+          return withContext(std::move(E), Script);
+    }
     // What the script names (jiffies = jiffies_64, PROVIDE, ASSERT, ...)
     // stays: lld would not find it otherwise.
     auto Names = scriptSymbolNames((*Text)->getBuffer(), Script);
@@ -386,7 +398,7 @@ Expected<PlanOptions> sysgc::planOptions(const LinkCommand &Cmd,
 // (--sysgc-normalize-sections=yes alone), only the renames.
 Expected<LinkPlan> Pipeline::plan(const KernelLink &K, const PlanOptions &PO) {
   SectionGraph &G = *Graph;
-  if (!Opts.Allow) {
+  if (!Opts.Allow && !PO.Full) {
     LinkPlan Plan;
     Plan.Arch = K.Arch;
     Plan.Mode = PO.Mode;
@@ -394,27 +406,32 @@ Expected<LinkPlan> Pipeline::plan(const KernelLink &K, const PlanOptions &PO) {
     planNormalize(G, Plan);
     return Plan;
   }
-  auto TextOrErr = MemoryBuffer::getFile(*Opts.Allow, /*IsText=*/true);
-  if (!TextOrErr)
-    return makeError("{0}: cannot read the allowlist: {1}", *Opts.Allow,
-                     TextOrErr.getError().message());
-  AllowlistOptions AO;
-  AO.AllowUnknown = Opts.AllowUnknown;
-  auto AllowOrErr =
-      Allowlist::parse((*TextOrErr)->getBuffer(), *Opts.Allow, *K.Arch, AO);
-  if (!AllowOrErr)
-    return AllowOrErr.takeError();
-  // Judged against the ABIs this link dispatches, each once.
-  std::vector<std::string> Abis;
-  for (const DispatchSite &D : K.Dispatch)
-    Abis.push_back(D.Abi);
-  for (const std::string &W : AllowOrErr->Warnings)
-    errs() << W << "\n";
-  for (const std::string &W :
-       AllowOrErr->bootCriticalWarnings(*Opts.Allow, *K.Arch, Abis))
-    errs() << W << "\n";
+  // Whole-kernel collection without an allowlist keeps every syscall.
+  Allowlist Allow = Allowlist::everything(*K.Arch);
+  if (Opts.Allow) {
+    auto TextOrErr = MemoryBuffer::getFile(*Opts.Allow, /*IsText=*/true);
+    if (!TextOrErr)
+      return makeError("{0}: cannot read the allowlist: {1}", *Opts.Allow,
+                       TextOrErr.getError().message());
+    AllowlistOptions AO;
+    AO.AllowUnknown = Opts.AllowUnknown;
+    auto AllowOrErr =
+        Allowlist::parse((*TextOrErr)->getBuffer(), *Opts.Allow, *K.Arch, AO);
+    if (!AllowOrErr)
+      return AllowOrErr.takeError();
+    Allow = std::move(*AllowOrErr);
+    // Judged against the ABIs this link dispatches, each once.
+    std::vector<std::string> Abis;
+    for (const DispatchSite &D : K.Dispatch)
+      Abis.push_back(D.Abi);
+    for (const std::string &W : Allow.Warnings)
+      errs() << W << "\n";
+    for (const std::string &W :
+         Allow.bootCriticalWarnings(*Opts.Allow, *K.Arch, Abis))
+      errs() << W << "\n";
+  }
   bool Reused = false;
-  auto P = planOrReuse(*K.Arch, *AllowOrErr, PO, K.Dispatch, Reused);
+  auto P = planOrReuse(*K.Arch, Allow, PO, K.Dispatch, Reused);
   if (P && Reused)
     Timer.relabel("plan-reused");
   if (P)
@@ -491,7 +508,7 @@ Error Pipeline::report(const LinkPlan &Plan, const VerifyResult &V) {
     return Error::success();
   ReportData RD;
   RD.Output = Cmd.Output;
-  RD.AllowlistPath = *Opts.Allow;
+  RD.AllowlistPath = Opts.Allow.value_or("");
   RD.Graph = Graph.get();
   RD.Plan = &Plan;
   RD.Verify = V;
@@ -532,7 +549,7 @@ Expected<int> Pipeline::transform(const KernelLink &K) {
   auto TmpOut = rewriteAndLink(Plan);
   if (!TmpOut)
     return TmpOut.takeError();
-  if (!Opts.Allow) { // only sections were renamed: nothing to verify
+  if (!Opts.Allow && !Plan.Full) { // only renames: nothing to verify
     if (Error E = replaceFile(*TmpOut, Cmd.Output))
       return std::move(E);
     return 0;

@@ -160,11 +160,15 @@ static bool isScriptFunction(StringRef W) {
   return llvm::is_contained(Words, W);
 }
 
-Error SectionPlacement::addScript(StringRef Script, StringRef Name) {
-  auto TextOrErr = stripComments(Script, Name);
-  if (!TextOrErr)
-    return TextOrErr.takeError();
-  StringRef T = *TextOrErr;
+namespace {
+/// Every input section description "FILEPATTERN(SECTIONPATTERN ...)" of a
+/// comment-stripped script: Visit(Open, Close, Patterns) with the offsets of
+/// its parentheses and its section patterns (wrappers such as SORT(...)
+/// looked through, the lists of EXCLUDE_FILE and INPUT_SECTION_FLAGS left
+/// out).
+Error forEachDescription(
+    StringRef T, StringRef Name,
+    function_ref<Error(size_t, size_t, ArrayRef<StringRef>)> Visit) {
   auto IsSep = [](char C) {
     return C == ' ' || C == '\t' || C == '\n' || C == '\r' || C == '(' ||
            C == ')' || C == ',' || C == ';' || C == '{' || C == '}' ||
@@ -183,8 +187,6 @@ Error SectionPlacement::addScript(StringRef Script, StringRef Name) {
         return I;
     return StringRef::npos;
   };
-  Cache.clear();
-  OrphanClasses.clear();
   for (size_t Open = T.find('('); Open != StringRef::npos;
        Open = T.find('(', Open + 1)) {
     // The word right before the '(': a file pattern makes this an input
@@ -201,9 +203,7 @@ Error SectionPlacement::addScript(StringRef Script, StringRef Name) {
     size_t Close = CloseOf(Open);
     if (Close == StringRef::npos)
       return makeError("{0}: unbalanced parentheses", Name);
-    // Its section patterns: the words inside, wrappers (SORT(...)) looked
-    // through, the lists of EXCLUDE_FILE and INPUT_SECTION_FLAGS left out.
-    SectionMatcher Group;
+    SmallVector<StringRef, 8> Patterns;
     for (size_t I = Open + 1; I < Close; ++I) {
       if (IsSep(T[I]))
         continue;
@@ -224,15 +224,108 @@ Error SectionPlacement::addScript(StringRef Script, StringRef Name) {
         }
         continue;
       }
-      if (Error E = Group.add(Tok))
-        return makeError("{0}: section pattern '{1}': {2}", Name, Tok,
-                         toString(std::move(E)));
+      Patterns.push_back(Tok);
     }
-    if (!Group.empty())
-      Groups.push_back(std::move(Group));
+    if (Error Err = Visit(Open, Close, Patterns))
+      return Err;
     Open = Close;
   }
   return Error::success();
+}
+
+// Is the description whose '(' is at Open inside KEEP(...)? The '('s that
+// enclose it, up to the statement it is in, are looked at.
+bool insideKeep(StringRef T, size_t Open) {
+  int Depth = 0;
+  for (size_t I = Open; I-- > 0;) {
+    char C = T[I];
+    if (C == ')') {
+      ++Depth;
+    } else if (C == '(') {
+      if (Depth > 0) {
+        --Depth;
+        continue;
+      }
+      StringRef Before = T.take_front(I).rtrim(" \t\n\r");
+      if (Before.ends_with("KEEP"))
+        return true;
+    } else if ((C == '{' || C == '}' || C == ';') && Depth == 0) {
+      return false;
+    }
+  }
+  return false;
+}
+
+// The [begin, end) offsets of every /DISCARD/ block's body.
+std::vector<std::pair<size_t, size_t>> discardBlocks(StringRef T) {
+  std::vector<std::pair<size_t, size_t>> Out;
+  for (size_t Pos = T.find("/DISCARD/"); Pos != StringRef::npos;
+       Pos = T.find("/DISCARD/", Pos + 1)) {
+    size_t Open = T.find('{', Pos);
+    if (Open == StringRef::npos)
+      break;
+    int Depth = 0;
+    size_t Close = Open;
+    for (; Close < T.size(); ++Close)
+      if (T[Close] == '{')
+        ++Depth;
+      else if (T[Close] == '}' && --Depth == 0)
+        break;
+    Out.push_back({Open, Close});
+  }
+  return Out;
+}
+} // namespace
+
+Error SectionPlacement::addScript(StringRef Script, StringRef Name) {
+  auto TextOrErr = stripComments(Script, Name);
+  if (!TextOrErr)
+    return TextOrErr.takeError();
+  Cache.clear();
+  OrphanClasses.clear();
+  return forEachDescription(
+      *TextOrErr, Name,
+      [&](size_t, size_t, ArrayRef<StringRef> Patterns) -> Error {
+        SectionMatcher Group;
+        for (StringRef Tok : Patterns)
+          if (Error E = Group.add(Tok))
+            return makeError("{0}: section pattern '{1}': {2}", Name, Tok,
+                             toString(std::move(E)));
+        if (!Group.empty())
+          Groups.push_back(std::move(Group));
+        return Error::success();
+      });
+}
+
+Expected<ScriptRoots> sysgc::parseScriptRoots(StringRef Script,
+                                              StringRef Name) {
+  auto TextOrErr = stripComments(Script, Name);
+  if (!TextOrErr)
+    return TextOrErr.takeError();
+  StringRef T = *TextOrErr;
+  std::vector<std::pair<size_t, size_t>> Discards = discardBlocks(T);
+  ScriptRoots R;
+  Error E = forEachDescription(
+      T, Name, [&](size_t Open, size_t, ArrayRef<StringRef> Patterns) {
+        for (auto [B, End] : Discards)
+          if (B < Open && Open < End)
+            return Error::success();
+        bool Keep = insideKeep(T, Open);
+        for (StringRef P : Patterns) {
+          if (Keep)
+            R.Kept.push_back(P.str());
+          else if (P.find_first_of("*?[\\") == StringRef::npos)
+            R.Named.push_back(P.str());
+        }
+        return Error::success();
+      });
+  if (E)
+    return std::move(E);
+  for (auto *L : {&R.Kept, &R.Named}) {
+    llvm::sort(*L);
+    L->erase(std::unique(L->begin(), L->end()), L->end());
+  }
+  return R;
 }
 
 // ".text.foo" -> ".text", ".data..percpu" -> ".data".

@@ -293,6 +293,40 @@ NodeId sysgc::linkOrderOwner(const SectionGraph &G, NodeId N) {
   return G.node(F, S.Link);
 }
 
+bool sysgc::isPerSymbolSectionName(StringRef Name) {
+  // What -ffunction-sections -fdata-sections name a symbol's section: the
+  // usual output name, a dot, the symbol (".text.unlikely.foo" too). A
+  // second dot right away is the kernel's own naming (".data..percpu"),
+  // but for the compiler's local labels and compound literals, which the
+  // kernel's DCE macros list for that reason.
+  static constexpr StringLiteral Prefixes[] = {
+      ".text.", ".data.", ".rodata.", ".bss.", ".sdata.", ".sbss.",
+      ".srodata.", ".tdata.", ".tbss.", ".ldata.", ".lrodata.", ".lbss."};
+  for (StringRef P : Prefixes) {
+    if (!Name.starts_with(P))
+      continue;
+    StringRef Rest = Name.drop_front(P.size());
+    if (Rest.empty())
+      return false;
+    if (Rest[0] != '.')
+      return true;
+    return Rest.starts_with(".L") || Rest.starts_with(".compoundliteral");
+  }
+  return false;
+}
+
+bool sysgc::isCollectable(const SectionGraph &G, NodeId N,
+                          const PlanOptions &Opts) {
+  if (!G.isAllocNode(N))
+    return false;
+  const ElfSection &S = G.section(N);
+  if (S.Flags & (ELF::SHF_GNU_RETAIN | ELF::SHF_LINK_ORDER))
+    return false;
+  if (!isPerSymbolSectionName(S.Name))
+    return false;
+  return !Opts.ScriptKept.match(S.Name) && !Opts.ScriptNamed.match(S.Name);
+}
+
 namespace {
 // "func (file:(section))" for a reference from section N at offset Off.
 std::string describeSite(const SectionGraph &G, NodeId N, uint64_t Off) {
@@ -384,16 +418,38 @@ void sysgc::planLiveness(const SectionGraph &G, const SectionKinds &K,
   }
   Plan.Candidate.resize(N);
   M.run(Removed, Plan.Candidate, nullptr);
-  std::vector<NodeId> Roots;
+  // Whole-kernel collection: the compiler's per-function and per-object
+  // sections are not roots; tables and the snippets they point into follow
+  // their owners as in the syscall-scoped plan.
+  Plan.Full = Opts.Full && Plan.Mode == GcMode::Retain;
+  BitVector Collectable(N);
+  if (Plan.Full)
+    for (NodeId I = 0; I < N; ++I)
+      if ((Class[I] & Alloc) && !IsKnownTable(I) && !IsBackRefCode(I) &&
+          !IsDispatch[I] && !Plan.Discarded[I] && isCollectable(G, I, Opts))
+        Collectable.set(I);
+  // The syscall-scoped roots: every section no removed syscall reaches.
+  std::vector<NodeId> ScopedRoots;
   for (NodeId I = 0; I < N; ++I)
     if (G.isAllocNode(I) && !Plan.Candidate[I] && !Plan.Discarded[I])
-      Roots.push_back(I);
+      ScopedRoots.push_back(I);
   // The dispatch itself, the entry point and -u symbols are always roots.
+  std::vector<NodeId> Always;
   for (const DispatchSite &D : Plan.Dispatch)
-    Roots.push_back(D.Node);
+    Always.push_back(D.Node);
   for (const std::string &Name : Opts.RootSymbols)
     if (NodeId R = G.sectionOf(G.lookup(Name)); R != NoNode)
-      Roots.push_back(R);
+      Always.push_back(R);
+  ScopedRoots.insert(ScopedRoots.end(), Always.begin(), Always.end());
+  std::vector<NodeId> Roots;
+  if (Plan.Full) {
+    for (NodeId R : ScopedRoots)
+      if (!Collectable[R])
+        Roots.push_back(R);
+    Roots.insert(Roots.end(), Always.begin(), Always.end());
+  } else {
+    Roots = ScopedRoots;
+  }
 
   // Tables sysgc has no layout for: unreferenced data sections (roots only
   // because nothing can be proven about them) with references into the
@@ -420,10 +476,10 @@ void sysgc::planLiveness(const SectionGraph &G, const SectionKinds &K,
         (UnknownTable[I] || IsKnownTable(I) || IsBackRefCode(I)))
       Ignore.set(I);
 
-  // Three independent passes over the whole graph: what is live, what
-  // would be without the unknown tables, and the ideal bound. The first
-  // runs on a thread of its own.
-  BitVector Live(N), Live2(N), IdealLive(N);
+  // Independent passes over the whole graph: what is live, what would be
+  // without the unknown tables, the ideal bound and, in full mode, what the
+  // syscall-scoped plan keeps. The first runs on a thread of its own.
+  BitVector Live(N), Live2(N), IdealLive(N), ScopedLive(N);
   std::vector<std::pair<NodeId, uint32_t>> Parent(N, {NoNode, 0});
   std::vector<NodeId> Trusted;
   for (NodeId R : Roots)
@@ -434,18 +490,29 @@ void sysgc::planLiveness(const SectionGraph &G, const SectionKinds &K,
     M.run(Roots, IdealLive, nullptr, &Ignore);
     if (UnknownTable.any())
       M.run(Trusted, Live2, nullptr);
+    if (Plan.Full)
+      M.run(ScopedRoots, ScopedLive, nullptr);
     LiveThread.join();
   }
-  Plan.Dead = Plan.Candidate;
+  BitVector Universe = Plan.Candidate;
+  Universe |= Collectable;
+  Plan.Dead = Universe;
   Plan.Dead.reset(Live);
+  if (Plan.Full) {
+    Plan.ScopedDead = Plan.Candidate;
+    Plan.ScopedDead.reset(ScopedLive);
+  }
   // A compiler-made SHF_LINK_ORDER section goes with the section it is
   // linked to (the marker never enqueues it: it is a piece).
   for (NodeId I = 0; I < N; ++I)
     if (G.isAllocNode(I) && !Plan.Discarded[I])
-      if (NodeId Owner = linkOrderOwner(G, I);
-          Owner != NoNode && Plan.Dead[Owner]) {
-        Plan.Candidate.set(I);
-        Plan.Dead.set(I);
+      if (NodeId Owner = linkOrderOwner(G, I); Owner != NoNode) {
+        if (Plan.Dead[Owner]) {
+          Plan.Candidate.set(I);
+          Plan.Dead.set(I);
+        }
+        if (Plan.Full && Plan.ScopedDead[Owner])
+          Plan.ScopedDead.set(I);
       }
 
   if (UnknownTable.any()) {
@@ -462,7 +529,7 @@ void sysgc::planLiveness(const SectionGraph &G, const SectionKinds &K,
     }
   }
 
-  Plan.IdealDead = Plan.Candidate;
+  Plan.IdealDead = Universe;
   Plan.IdealDead.reset(IdealLive);
 
   // Retain mode (no --gc-sections): the plan is the whole truth, so lld

@@ -64,7 +64,12 @@ std::string sysgc::planKey(const SectionGraph &G, const ArchInfo &Arch,
      << "|norm" << Opts.Normalize << "|unk" << Opts.UnknownTablesAreErrors
      << "|inl" << Opts.AllowInlinedDispatch << "|noent"
      << Opts.AcceptNoEntries << "|re"
-     << Opts.EntryRegex.value_or("-") << "\n";
+     << Opts.EntryRegex.value_or("-") << "|full" << Opts.Full
+     << "|everything" << Allow.allowsEverything() << "\n";
+  for (const std::string &P : Opts.ScriptKept.patterns())
+    OS << "keep " << P << "\n";
+  for (const std::string &P : Opts.ScriptNamed.patterns())
+    OS << "named " << P << "\n";
   for (const std::string &D : Opts.Dispatch)
     OS << "dispatch " << D << "\n";
   for (const std::string &R : Opts.RootSymbols)
@@ -198,6 +203,7 @@ std::string sysgc::serializePlan(const LinkPlan &Plan) {
   W.B.append(Magic.data(), Magic.size());
   W.u32(Plan.Candidate.size());
   W.u8(uint8_t(Plan.Mode));
+  W.u8(Plan.Full);
   W.u32(Plan.Dispatch.size());
   for (const DispatchSite &D : Plan.Dispatch) {
     W.str(D.Abi);
@@ -259,6 +265,8 @@ std::string sysgc::serializePlan(const LinkPlan &Plan) {
   W.bits(Plan.Exclude);
   W.bits(Plan.Discarded);
   W.bits(Plan.IdealDead);
+  if (Plan.Full)
+    W.bits(Plan.ScopedDead);
   W.u32(Plan.Renames.size());
   for (auto &[N, Name] : Plan.Renames) {
     W.u32(N);
@@ -304,6 +312,10 @@ Expected<LinkPlan> sysgc::deserializePlan(StringRef Data, const SectionGraph &G,
   if (Mode > uint8_t(GcMode::Collect))
     R.Bad = true;
   P.Mode = GcMode(Mode);
+  uint8_t Full = R.u8();
+  if (Full > 1)
+    R.Bad = true;
+  P.Full = Full;
   auto Node = [&](uint32_t X) {
     if (X >= N)
       R.Bad = true;
@@ -411,6 +423,8 @@ Expected<LinkPlan> sysgc::deserializePlan(StringRef Data, const SectionGraph &G,
   P.Exclude = R.bits(N);
   P.Discarded = R.bits(N);
   P.IdealDead = R.bits(N);
+  if (P.Full)
+    P.ScopedDead = R.bits(N);
   // Flags and names change only on allocated sections.
   for (const BitVector *B : {&P.Exclude, &P.Dead})
     for (int I = B->find_first(); I != -1 && !R.Bad; I = B->find_next(I))

@@ -17,9 +17,10 @@ using namespace llvm;
 std::string sysgc::outputSectionName(StringRef Name) {
   // The prefixes lld's getOutputSectionName folds, most specific first.
   static const char *const Prefixes[] = {
-      ".data.rel.ro", ".text", ".rodata", ".data", ".bss", ".tbss", ".tdata",
-      ".ldata", ".lrodata", ".lbss", ".init_array", ".fini_array",
-      ".gcc_except_table", ".ctors", ".dtors"};
+      ".data.rel.ro", ".text", ".rodata", ".data", ".bss.rel.ro", ".bss",
+      ".tbss", ".tdata", ".ldata", ".lrodata", ".lbss", ".init_array",
+      ".fini_array", ".gcc_except_table", ".ARM.exidx", ".ARM.extab",
+      ".ctors", ".dtors", ".sbss", ".sdata", ".srodata"};
   for (StringRef P : Prefixes)
     if (Name == P || Name.starts_with((P + ".").str()))
       return P.str();
@@ -53,6 +54,21 @@ sysgc::removedBytesByOutputSection(const SectionGraph &G, const LinkPlan &Plan) 
   return Out;
 }
 
+std::map<std::string, std::pair<uint64_t, uint64_t>>
+sysgc::beyondScopedByOutputSection(const SectionGraph &G,
+                                   const LinkPlan &Plan) {
+  std::map<std::string, std::pair<uint64_t, uint64_t>> Out;
+  if (!Plan.Full)
+    return Out;
+  for (int N = Plan.Dead.find_first(); N != -1; N = Plan.Dead.find_next(N))
+    if (!Plan.ScopedDead[N]) {
+      auto &T = Out[outputSectionName(G.section(N).Name)];
+      T.first += G.section(N).Size;
+      ++T.second;
+    }
+  return Out;
+}
+
 void sysgc::writeJsonReport(const ReportData &D, raw_ostream &RawOS) {
   const SectionGraph &G = *D.Graph;
   const LinkPlan &P = *D.Plan;
@@ -61,6 +77,7 @@ void sysgc::writeJsonReport(const ReportData &D, raw_ostream &RawOS) {
   J.attribute("schema", "sysgc-report/1");
   J.attribute("arch", P.Arch->Name);
   J.attribute("mode", P.Mode == GcMode::Retain ? "retain" : "collect");
+  J.attribute("gc", P.Full ? "full" : "syscall");
   J.attribute("output", D.Output);
   J.attribute("allowlist", D.AllowlistPath);
 
@@ -155,6 +172,37 @@ void sysgc::writeJsonReport(const ReportData &D, raw_ostream &RawOS) {
     for (auto &[Name, Bytes] : BySec)
       J.attribute(Name, int64_t(Bytes));
   });
+  if (P.Full)
+    J.attributeObject("full", [&] {
+      // What the syscall-scoped plan alone would have removed, and what
+      // whole-kernel collection removed beyond it, per output section.
+      uint64_t ScopedFunc = 0, ScopedObj = 0, ScopedSec = 0;
+      for (int N = P.ScopedDead.find_first(); N != -1;
+           N = P.ScopedDead.find_next(N)) {
+        ScopedSec += G.section(N).Size;
+        const ElfObject &O = G.object(G.fileOf(N));
+        for (uint32_t S : G.symbolsIn(N))
+          (O.Symbols[S].Type == ELF::STT_FUNC ? ScopedFunc : ScopedObj) +=
+              O.Symbols[S].Size;
+      }
+      J.attributeObject("syscall_scoped", [&] {
+        J.attribute("removed_function_bytes", int64_t(ScopedFunc));
+        J.attribute("removed_object_bytes", int64_t(ScopedObj));
+        J.attribute("removed_section_bytes", int64_t(ScopedSec));
+        J.attribute("removed_sections", int64_t(P.ScopedDead.count()));
+      });
+      J.attributeObject("beyond_syscall_scoped", [&] {
+        J.attribute("removed_function_bytes", int64_t(FuncBytes - ScopedFunc));
+        J.attribute("removed_object_bytes", int64_t(ObjBytes - ScopedObj));
+        J.attributeObject("by_output_section", [&] {
+          for (auto &[Name, T] : beyondScopedByOutputSection(G, P))
+            J.attributeObject(Name, [&] {
+              J.attribute("bytes", int64_t(T.first));
+              J.attribute("sections", int64_t(T.second));
+            });
+        });
+      });
+    });
   J.attributeArray("removed_symbols", [&] {
     for (const RemovedSymbol &R : Removed)
       J.object([&] {
@@ -250,6 +298,18 @@ void sysgc::printSummary(const ReportData &D, raw_ostream &OS) {
                 Removed.size(), Down);
   for (auto &[Name, Bytes] : removedBytesByOutputSection(*D.Graph, P))
     OS << formatv("  {0,-24} -{1}\n", Name, Bytes);
+  if (P.Full) {
+    uint64_t Beyond = 0;
+    auto By = beyondScopedByOutputSection(*D.Graph, P);
+    for (auto &[_, T] : By)
+      Beyond += T.first;
+    OS << formatv("sysgc-ld: full mode: {0} section bytes removed beyond the "
+                  "syscall-scoped plan:",
+                  Beyond);
+    for (auto &[Name, T] : By)
+      OS << " " << Name << " -" << T.first;
+    OS << "\n";
+  }
   for (const std::string &N : D.Verify.Notes)
     OS << "sysgc-ld: note: " << N << "\n";
 }

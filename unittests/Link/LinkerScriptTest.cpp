@@ -108,3 +108,32 @@ TEST(SectionMatcher, CopiesKeepTheirPatterns) {
   EXPECT_TRUE(Assigned.match(".keep"));
   EXPECT_FALSE(Assigned.match(".other"));
 }
+
+// What whole-kernel collection takes as roots from a script: what it KEEPs
+// (wildcards too, wrappers looked through) and what it places by its own
+// name; never what only a wildcard matches, nor what /DISCARD/ names.
+TEST(ScriptRoots, KeptAndNamedPatterns) {
+  const char *S = R"(
+SECTIONS {
+  .text : { *(.text .text.[0-9a-zA-Z_]*) *(.noinstr.text) }
+  .init.data : { KEEP(*(SORT(.initcall*.init))) KEEP(*(__ksymtab+*)) }
+  .x86_cpu_dev.init : { __x86_cpu_dev_start = .; *(.x86_cpu_dev.init) }
+  __ex_table : { KEEP(*(__ex_table)) }
+  .data : { *(EXCLUDE_FILE(*crtend.o) .data.keep_me) *(.data.*) }
+  /DISCARD/ : { *(.exit.text) KEEP(*(.discard.keep)) }
+}
+)";
+  auto R = parseScriptRoots(S, "t.lds");
+  ASSERT_TRUE(bool(R)) << toString(R.takeError());
+  EXPECT_EQ(R->Kept, (std::vector<std::string>{".initcall*.init", "__ex_table",
+                                               "__ksymtab+*"}));
+  EXPECT_EQ(R->Named,
+            (std::vector<std::string>{".data.keep_me", ".noinstr.text",
+                                      ".text", ".x86_cpu_dev.init"}));
+}
+
+TEST(ScriptRoots, UnbalancedParenthesesAreAnError) {
+  auto R = parseScriptRoots("SECTIONS { .text : { KEEP(*(.text } }", "bad.lds");
+  ASSERT_FALSE(bool(R));
+  EXPECT_NE(toString(R.takeError()).find("bad.lds"), std::string::npos);
+}

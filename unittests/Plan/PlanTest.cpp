@@ -399,3 +399,146 @@ TEST(PlanCache, KeyFollowsCodeButNotALeafsValues) {
   // The kernel object has code: it is a core object, never a leaf.
   EXPECT_FALSE(isLeafObject(*F.G, F.Arch, 0));
 }
+
+namespace {
+// KernelYaml plus what whole-kernel collection must tell apart: dead code
+// and data the compiler gave sections of their own, code only a table
+// points at, and sections that stay whatever references them (named or
+// kept by the script, SHF_GNU_RETAIN, the kernel's own section names).
+std::string fullModeYaml() {
+  std::string Y = KernelYaml;
+  auto Fn = [](const char *Name, const char *Flags = "SHF_ALLOC, SHF_EXECINSTR") {
+    return std::string("  - Name: ") + Name + "\n    Type: SHT_PROGBITS\n"
+           "    Flags: [ " + Flags + " ]\n    AddressAlign: 16\n    Size: 16\n";
+  };
+  std::string Extra = Fn(".text.unused") + Fn(".text.unused_callee") +
+                      Fn(".data.unused_data", "SHF_ALLOC, SHF_WRITE") +
+                      Fn(".text.named") + Fn(".text.kept_by_script") +
+                      Fn(".init.text") + Fn(".data..percpu", "SHF_ALLOC, SHF_WRITE") +
+                      Fn(".text.retained", "SHF_ALLOC, SHF_EXECINSTR, SHF_GNU_RETAIN") +
+                      Fn(".text.only_in_extable") +
+                      "  - Name: .rela.text.unused\n    Type: SHT_RELA\n"
+                      "    Info: .text.unused\n    Relocations:\n"
+                      "      - { Offset: 1, Symbol: unused_callee, Type: R_X86_64_PLT32, Addend: -4 }\n"
+                      "      - { Offset: 6, Symbol: fdget, Type: R_X86_64_PLT32, Addend: -4 }\n"
+                      "  - Name: .rela.init.text\n    Type: SHT_RELA\n"
+                      "    Info: .init.text\n    Relocations:\n"
+                      "      - { Offset: 1, Symbol: sock_create, Type: R_X86_64_PLT32, Addend: -4 }\n";
+  size_t At = Y.find("  - Name: .rela.text.__x64_sys_read");
+  Y.insert(At, Extra);
+  // The exception table's second entry belongs to .text.only_in_extable
+  // instead of sock_alloc.
+  size_t Ex = Y.find("Symbol: .text.sock_alloc, Type: R_X86_64_PC32, Addend: 2");
+  Y.replace(Ex, strlen("Symbol: .text.sock_alloc"), "Symbol: only_in_extable");
+  Ex = Y.find("Symbol: .text.sock_alloc, Type: R_X86_64_PC32, Addend: 6");
+  Y.replace(Ex, strlen("Symbol: .text.sock_alloc"), "Symbol: only_in_extable");
+  Y.insert(Y.find("Symbols:\n") + strlen("Symbols:\n"),
+           "  - { Name: unused, Type: STT_FUNC, Section: .text.unused, Size: 16 }\n"
+           "  - { Name: unused_callee, Type: STT_FUNC, Section: .text.unused_callee, Size: 16 }\n"
+           "  - { Name: only_in_extable, Type: STT_FUNC, Section: .text.only_in_extable, Size: 16 }\n");
+  return Y;
+}
+
+LinkPlan fullPlan(Fixture &F, StringRef AllowText, bool Full) {
+  auto A = Allowlist::parse(AllowText, "allow", F.Arch);
+  EXPECT_TRUE(bool(A));
+  PlanOptions O;
+  O.Full = Full;
+  O.RootSymbols = {"_start"};
+  cantFail(O.ScriptNamed.add(".text.named"));
+  cantFail(O.ScriptKept.add(".text.kept_*"));
+  auto P = planLink(*F.G, F.Arch, *A, O);
+  EXPECT_TRUE(bool(P)) << toString(P.takeError());
+  return std::move(*P);
+}
+} // namespace
+
+TEST(Plan, PerSymbolSectionNames) {
+  for (const char *N : {".text.foo", ".text.unlikely.foo", ".rodata.str1.1",
+                        ".data.rel.ro.x", ".bss..L.str", ".data..compoundliteral.3",
+                        ".sdata.y", ".srodata.cst8"})
+    EXPECT_TRUE(isPerSymbolSectionName(N)) << N;
+  for (const char *N : {".text", ".text.", ".data..percpu", ".init.text",
+                        "__ex_table", ".textual", ".data..ro_after_init"})
+    EXPECT_FALSE(isPerSymbolSectionName(N)) << N;
+}
+
+TEST(Plan, FullModeCollectsWhatNothingLiveReferences) {
+  Fixture F(fullModeYaml());
+  LinkPlan S = fullPlan(F, "read\n", /*Full=*/false);
+  LinkPlan P = fullPlan(F, "read\n", /*Full=*/true);
+  EXPECT_FALSE(S.Full);
+  EXPECT_TRUE(P.Full);
+  // Syscall-scoped: only what removed syscalls reach.
+  EXPECT_FALSE(S.Dead[F.node(".text.unused")]);
+  EXPECT_FALSE(S.Dead[F.node(".data.unused_data")]);
+  // Full: what nothing live references goes, with what only it calls, and
+  // a table entry pins nothing.
+  for (const char *N : {".text.unused", ".text.unused_callee",
+                        ".data.unused_data", ".text.only_in_extable",
+                        ".text.__x64_sys_socket"})
+    EXPECT_TRUE(P.Dead[F.node(N)]) << N;
+  // Roots whatever references them: named or kept by the script,
+  // SHF_GNU_RETAIN, names the compiler does not make; and what they call.
+  for (const char *N : {".text.named", ".text.kept_by_script", ".init.text",
+                        ".data..percpu", ".text.retained", ".text.sock_create",
+                        ".text.sock_alloc", ".rodata.families",
+                        ".text.fdget", ".text.__x64_sys_read", ".text.main",
+                        ".rodata.sys_call_table", "__ex_table"})
+    EXPECT_FALSE(P.Dead[F.node(N)]) << N;
+  // The syscall-scoped plan is a part of it, and is what the report
+  // compares against.
+  BitVector Extra = S.Dead;
+  Extra.reset(P.Dead);
+  EXPECT_FALSE(Extra.any());
+  EXPECT_EQ(P.ScopedDead, S.Dead);
+  EXPECT_EQ(P.Exclude, P.Dead);
+  // The removed syscall's status and the dispatch are the same in both.
+  EXPECT_EQ(F.status(P, "socket").State, SyscallState::Removed);
+  EXPECT_EQ(F.status(P, "read").State, SyscallState::Kept);
+  // Every dead owner's table entries leave with it.
+  bool SawExtablePiece = false;
+  for (const TableSplit &T : P.Splits)
+    for (const TablePiece &Pc : T.Pieces)
+      if (F.G->node(T.File, Pc.Owner) == F.node(".text.only_in_extable"))
+        SawExtablePiece = true;
+  EXPECT_TRUE(SawExtablePiece);
+}
+
+TEST(Plan, FullModeWithoutAnAllowlistRemovesNoSyscall) {
+  Fixture F(fullModeYaml());
+  auto A = Allowlist::everything(F.Arch);
+  PlanOptions O;
+  O.Full = true;
+  O.RootSymbols = {"_start"};
+  auto P = planLink(*F.G, F.Arch, A, O);
+  ASSERT_TRUE(bool(P)) << toString(P.takeError());
+  for (const DispatchEdge &E : P->DispatchEdges)
+    EXPECT_FALSE(E.Retarget);
+  EXPECT_TRUE(P->Dead[F.node(".text.unused")]);
+  EXPECT_FALSE(P->Dead[F.node(".text.__x64_sys_socket")]);
+  EXPECT_EQ(P->ScopedDead.count(), 0u);
+}
+
+TEST(Plan, FullModeDoesNotApplyToCollectLinks) {
+  Fixture F(fullModeYaml());
+  auto A = Allowlist::parse("read\n", "allow", F.Arch);
+  PlanOptions O;
+  O.Mode = GcMode::Collect;
+  O.Full = true;
+  O.RootSymbols = {"_start"};
+  auto P = planLink(*F.G, F.Arch, *A, O);
+  ASSERT_TRUE(bool(P));
+  EXPECT_FALSE(P->Full); // lld's collection of that link is whole-kernel
+  EXPECT_FALSE(P->Dead[F.node(".text.unused")]);
+}
+
+TEST(Plan, FullModePlansSurviveTheCache) {
+  Fixture F(fullModeYaml());
+  LinkPlan P = fullPlan(F, "read\n", true);
+  auto Q = deserializePlan(serializePlan(P), *F.G, F.Arch);
+  ASSERT_TRUE(bool(Q)) << toString(Q.takeError());
+  EXPECT_TRUE(Q->Full);
+  EXPECT_EQ(Q->Dead, P.Dead);
+  EXPECT_EQ(Q->ScopedDead, P.ScopedDead);
+}

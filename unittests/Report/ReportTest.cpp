@@ -18,6 +18,8 @@ TEST(Report, OutputSectionNames) {
   EXPECT_EQ(outputSectionName(".bss.x"), ".bss");
   EXPECT_EQ(outputSectionName(".textual"), ".textual");
   EXPECT_EQ(outputSectionName("__ex_table"), "__ex_table");
+  EXPECT_EQ(outputSectionName(".ARM.exidx.text.f"), ".ARM.exidx");
+  EXPECT_EQ(outputSectionName(".bss.rel.ro"), ".bss.rel.ro");
 }
 
 struct Reported {

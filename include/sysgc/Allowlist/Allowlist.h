@@ -34,6 +34,12 @@ public:
                                          const ArchInfo &Arch,
                                          const AllowlistOptions &Opts = {});
 
+  /// Every syscall of every ABI of Arch, numbers no table names included:
+  /// whole-kernel collection without an allowlist removes no syscall.
+  static Allowlist everything(const ArchInfo &Arch);
+
+  bool allowsEverything() const { return All; }
+
   /// Is syscall number Nr of ABI Abi allowed?
   bool allows(llvm::StringRef Abi, uint32_t Nr) const;
   /// The allowed syscall numbers of one ABI, sorted.
@@ -54,6 +60,7 @@ public:
 
 private:
   std::map<std::string, std::set<uint32_t>> ByAbi;
+  bool All = false;
 };
 
 /// Names from Candidates closest to Name, best first (at most Max).

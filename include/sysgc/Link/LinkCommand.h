@@ -39,7 +39,7 @@ struct SysgcOptions {
 
   /// Does this link ask for a transformation (else it is lld's alone)?
   bool transformRequested() const {
-    return Allow.has_value() || Normalize == "yes";
+    return Allow.has_value() || Normalize == "yes" || Gc == "full";
   }
 };
 

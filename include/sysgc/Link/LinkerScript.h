@@ -32,6 +32,20 @@ parseDiscardPatterns(llvm::StringRef Script, llvm::StringRef Name);
 llvm::Expected<std::vector<std::string>>
 scriptSymbolNames(llvm::StringRef Script, llvm::StringRef Name);
 
+/// What a script says must stay whatever references it has, for whole-
+/// kernel collection (--sysgc-gc=full): the section patterns of every input
+/// section description inside KEEP(...), and every pattern with no wildcard
+/// ("*(.x86_cpu_dev.init)", "*(.init.text)"), which places a section by its
+/// own name, as scripts do for what the kernel walks from a start to an
+/// end symbol. /DISCARD/ blocks and the file lists of EXCLUDE_FILE are left
+/// out.
+struct ScriptRoots {
+  std::vector<std::string> Kept;
+  std::vector<std::string> Named;
+};
+llvm::Expected<ScriptRoots> parseScriptRoots(llvm::StringRef Script,
+                                             llvm::StringRef Name);
+
 /// A set of section-name globs.
 class SectionMatcher {
 public:

@@ -34,6 +34,12 @@ enum class GcMode {
 
 struct PlanOptions {
   GcMode Mode = GcMode::Retain;
+  /// Whole-kernel collection (--sysgc-gc=full, Retain links): the function
+  /// and data sections the compiler made are collected wherever nothing
+  /// live references them, not only when a removed syscall owned them.
+  bool Full = false;
+  /// What the linker scripts KEEP or place by name: roots in Full mode.
+  SectionMatcher ScriptKept, ScriptNamed;
   /// [ABI:]SYMBOL overrides of the dispatch symbols.
   std::vector<std::string> Dispatch;
   /// Entry naming override: one capture group giving the entry point.
@@ -157,6 +163,9 @@ struct KeptReason {
 
 struct LinkPlan {
   GcMode Mode = GcMode::Retain;
+  /// Whole-kernel collection: Dead is every collectable section nothing
+  /// live reaches; ScopedDead what the syscall-scoped plan would remove.
+  bool Full = false;
   const ArchInfo *Arch = nullptr;
   std::vector<DispatchSite> Dispatch;
   std::vector<DispatchEdge> DispatchEdges;
@@ -173,6 +182,9 @@ struct LinkPlan {
   /// and unknown tables, alternative-code snippets): the upper bound Dead is
   /// measured against.
   llvm::BitVector IdealDead;
+  /// Full mode: the syscall-exclusive sections the syscall-scoped plan
+  /// would remove (a subset of Dead). Otherwise empty: Dead is that set.
+  llvm::BitVector ScopedDead;
   /// Sections renamed for the stock linker script (--sysgc-normalize-sections).
   std::vector<std::pair<NodeId, std::string>> Renames;
   std::vector<UnknownTablePin> UnknownPins;
@@ -239,6 +251,16 @@ void planSnippetCode(const SectionGraph &G, const SectionKinds &K,
 /// The section an SHF_LINK_ORDER section N is linked to (lld keeps N
 /// exactly as long as that one), or NoNode if N has no such link.
 NodeId linkOrderOwner(const SectionGraph &G, NodeId N);
+
+/// May whole-kernel collection remove section N? Only the sections a
+/// compiler makes per function or object (-ffunction-sections
+/// -fdata-sections: ".text.foo", ".rodata.bar", ".bss..L.baz"), and of
+/// those only the ones no script KEEPs or places by name, that carry no
+/// SHF_GNU_RETAIN and that are no table sysgc splits. Everything else is a
+/// root.
+bool isCollectable(const SectionGraph &G, NodeId N, const PlanOptions &Opts);
+/// The name test of isCollectable.
+bool isPerSymbolSectionName(llvm::StringRef Name);
 
 /// Compute Candidate, Dead, Exclude and Kept from the retargeted graph.
 void planLiveness(const SectionGraph &G, const SectionKinds &K,

@@ -47,6 +47,10 @@ std::vector<RemovedSymbol> removedSymbols(const SectionGraph &G,
 /// output sections by default (.text.foo -> .text).
 std::map<std::string, uint64_t> removedBytesByOutputSection(
     const SectionGraph &G, const LinkPlan &Plan);
+/// Full mode: (bytes, sections) of what whole-kernel collection removed
+/// beyond the syscall-scoped plan, per output section as above.
+std::map<std::string, std::pair<uint64_t, uint64_t>>
+beyondScopedByOutputSection(const SectionGraph &G, const LinkPlan &Plan);
 /// lld's default output section for an input section name.
 std::string outputSectionName(llvm::StringRef InputName);
 
