@@ -2,7 +2,9 @@
 """sysgc scan against ground truth from programs no one here wrote.
 
 Each program runs a fixed workload (test-inputs/scan/workload.sh for
-busybox) traced with `strace -f` (x86-64) or `qemu-*-static -strace`
+busybox: most everyday applets with their common options; ls, cat, cp and
+sort: a dozen runs each with their common options, traces united, as a
+test suite would exercise them) traced with `strace -f` (x86-64) or `qemu-*-static -strace`
 (Debian's busybox-static:arm64 and :armhf, and a riscv64 busybox built
 from Debian's source, by test-inputs/linux/userspace.sh into $SYSGC_CACHE). Every traced syscall
 must be in the scanned set: zero false negatives, per program. Precision
@@ -168,6 +170,8 @@ class ScanTest(unittest.TestCase):
         self.judge("x86_64 busybox-static", r["programs"][0], traced, dt)
 
     def test_x86_64_dynamic(self):
+        """Each program run many times with its common options (as a test
+        suite would), the traces united: the program's ground truth."""
         if "x86_64" not in ARCHES:
             self.skipTest("x86_64 not in SYSGC_SCAN_ARCHES")
         ensure_packages("strace", "coreutils")
@@ -175,20 +179,62 @@ class ScanTest(unittest.TestCase):
             f = os.path.join(t, "f")
             with open(f, "w") as fh:
                 fh.write("hello\n" * 100)
+            nums = os.path.join(t, "nums")
+            with open(nums, "w") as fh:
+                # Large enough that sort -S 1k spills to temporary files.
+                fh.write("".join("%d k%d\n" % ((i * 7919) % 5003, i % 13)
+                                 for i in range(20000)))
+            d = os.path.join(t, "d")
+            os.makedirs(os.path.join(d, "sub"))
+            for n in ("a", "sub/b"):
+                with open(os.path.join(d, n), "w") as fh:
+                    fh.write(n * 1000)
+            os.symlink("a", os.path.join(d, "l"))
+            j = lambda *p: os.path.join(t, *p)
             cases = [
-                ("/usr/bin/ls", ["-la", "/usr/bin", t]),
-                ("/usr/bin/cat", [f, "/proc/version"]),
-                ("/usr/bin/cp", [f, os.path.join(t, "g")]),
-                ("/usr/bin/sort", ["-r", f]),
+                ("/usr/bin/ls", [
+                    ["-la", "/usr/bin", t], ["-R", d], ["-i", "-s", "-1", d],
+                    ["-l", "--color=always", "--time-style=full-iso", d],
+                    ["-lZ", d], ["-lu", "-t", "-r", d], ["-S", "-h", "-l", d],
+                    ["-d", "-l", "/proc/self", "/dev/null"], ["-L", "-l", d],
+                    ["--sort=version", "-F", "-Q", d], ["-n", "-A", "/"],
+                    ["-l", "/etc/passwd"], ["nosuchfile"]]),
+                ("/usr/bin/cat", [
+                    [f, "/proc/version"], ["-n", f], ["-A", "-s", f],
+                    ["-b", "-E", "-T", f], [f, "-", f], ["nosuchfile"]]),
+                ("/usr/bin/cp", [
+                    [f, j("g")], ["-r", d, j("d2")], ["-a", d, j("d3")],
+                    ["-p", "--preserve=all", f, j("g2")],
+                    ["--sparse=always", f, j("g3")],
+                    ["--reflink=auto", f, j("g4")], ["-l", f, j("g5")],
+                    ["-s", f, j("g6")], ["-u", "-v", f, j("g")],
+                    ["--backup=numbered", f, j("g")], ["-L", "-r", d, j("d4")],
+                    ["-P", "-r", d, j("d5")], ["-n", f, j("g")],
+                    ["-T", f, j("g7")], ["--attributes-only", f, j("g8")],
+                    ["nosuchfile", j("g9")]]),
+                ("/usr/bin/sort", [
+                    ["-r", f], ["-n", nums], ["-u", "-k2,2", nums],
+                    ["-t", " ", "-k1,1n", "-k2", nums],
+                    ["-S", "1k", "-T", t, nums], ["--parallel=2", "-n", nums],
+                    ["-R", f], ["-h", "-s", nums], ["-c", f], ["-m", f, f],
+                    ["-o", j("sorted"), nums], ["-V", "-f", "-b", nums],
+                    ["--compress-program=gzip", "-S", "1k", "-T", t, nums],
+                    ["nosuchfile"]]),
             ]
-            for prog, args in cases:
+            for prog, runs in cases:
                 if not os.path.exists(prog):
                     continue
-                log = os.path.join(t, "trace." + os.path.basename(prog))
-                subprocess.run(["strace", "-f", "-qq", "-e", "trace=all",
-                                "-o", log, prog] + args, check=True,
-                               capture_output=True)
-                traced = strace_names([log])
+                logs = []
+                for k, args in enumerate(runs):
+                    log = os.path.join(t, "trace.%s.%d" % (
+                        os.path.basename(prog), k))
+                    # An error exit (a missing file) is part of the workload.
+                    subprocess.run(["strace", "-f", "-qq", "-e", "trace=all",
+                                    "-o", log, prog] + args, cwd=t,
+                                   stdin=subprocess.DEVNULL,
+                                   capture_output=True)
+                    logs.append(log)
+                traced = strace_names(logs)
                 r, dt, _ = scan(["--root", "/", prog])
                 p = r["programs"][0]
                 self.assertTrue(any("libc.so.6" in m for m in p["modules"]), p)
