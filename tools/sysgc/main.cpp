@@ -8,7 +8,8 @@
 //                                   resolve an allowlist against the tables
 //   sysgc syscalls [--arch NAME] [--abi ABI]
 //                                   list the syscall table sysgc uses
-//   sysgc scan [--root DIR] [BINARY...] [-o FILE] [--format list|json|seccomp]
+//   sysgc scan [--root DIR] [BINARY...] [-o FILE]
+//              [--format list|json|seccomp|header]
 //              [--unresolved warn|fail] [--arch NAME]
 //                                   the allowlist of the syscalls the
 //                                   programs can make (lib/Scan)
@@ -240,8 +241,9 @@ static int cmdScan(const std::vector<std::string> &Args) {
       "arch", po::value<std::string>(),
       "scan programs of this architecture only (default: the first's)")(
       "format", po::value<std::string>()->default_value("list"),
-      "list (an allowlist for sysgc-ld), json (with provenance) or seccomp "
-      "(an OCI seccomp profile)")(
+      "list (an allowlist for sysgc-ld), json (with provenance), seccomp "
+      "(an OCI seccomp profile) or header (C #defines for source-level "
+      "builds)")(
       "unresolved", po::value<std::string>()->default_value("warn"),
       "warn: list unresolved sites and go on; fail: exit 1 if any")(
       "naive", "json: also each program's set without reachability")(
@@ -273,8 +275,10 @@ static int cmdScan(const std::vector<std::string> &Args) {
     parallel::strategy = hardware_concurrency(VM["threads"].as<unsigned>());
   std::string Format = VM["format"].as<std::string>();
   std::string Policy = VM["unresolved"].as<std::string>();
-  if (Format != "list" && Format != "json" && Format != "seccomp")
-    return fail("scan: --format must be list, json or seccomp, not " + Format);
+  if (Format != "list" && Format != "json" && Format != "seccomp" &&
+      Format != "header")
+    return fail("scan: --format must be list, json, seccomp or header, not " +
+                Format);
   if (Policy != "warn" && Policy != "fail")
     return fail("scan: --unresolved must be warn or fail, not " + Policy);
   Expected<ScanResult> R = runScan(Opts);
@@ -315,6 +319,8 @@ static int cmdScan(const std::vector<std::string> &Args) {
     writeJson(*OS, *R, Opts);
   else if (Format == "seccomp")
     writeSeccomp(*OS, *R, Opts);
+  else if (Format == "header")
+    writeHeader(*OS, *R, Opts);
   else
     writeAllowlist(*OS, *R, Opts);
   if (Policy == "fail" && !R->Unresolved.empty())

@@ -69,6 +69,16 @@ void writeJson(llvm::raw_ostream &OS, const ScanResult &R,
 /// ENOSYS (defaultErrnoRet) as on a kernel built without it.
 void writeSeccomp(llvm::raw_ostream &OS, const ScanResult &R,
                   const ScanOptions &Opts);
+/// A C header for source-level builds, the form of the kernel's dead
+/// syscall elimination proposal (Zhangjin Wu, "DCE/DSE: Add Dead Syscalls
+/// Elimination support", 2023: CONFIG_USED_SYSCALLS and, for the table,
+/// `#define __USED_NR_<call> 1` tested by __is_defined() in __SYSCALL):
+/// a comment saying what was scanned and with which sysgc, an include
+/// guard, `#define __USED_NR_sys_read 1` per kept entry point,
+/// `#define SYSGC_ALLOW_<abi>_<name> 1` per kept syscall and ABI,
+/// SYSGC_NR_ALLOWED_<abi> and SYSGC_USED_SYSCALLS (the Kconfig string).
+void writeHeader(llvm::raw_ostream &OS, const ScanResult &R,
+                 const ScanOptions &Opts);
 /// Where syscall Name ("openat" or "x64:openat") comes from, one site a
 /// line; false if the scanned set does not have it.
 bool writeExplain(llvm::raw_ostream &OS, const ScanResult &R,
