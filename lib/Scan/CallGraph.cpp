@@ -76,9 +76,13 @@ std::vector<std::vector<bool>> sysgc::computeReturns(const Program &P) {
         if (Returns[M][F])
           continue;
         const std::vector<CallSite> &Calls = P.Mods[M]->Funcs[F].S.Calls;
+        // A PLT stub jumps through its GOT slot; what follows (push the
+        // index, jump to PLT0: lazy binding) runs only through that slot's
+        // initial value and ends in the same import.
+        bool Plt = P.Mods[M]->Image->inPlt(P.Mods[M]->Funcs[F].S.Begin);
         for (size_t K = 0; K < Calls.size(); ++K) {
           const CallSite &C = Calls[K];
-          if (!C.Tail)
+          if (!C.Tail || (Plt && !C.Reached))
             continue;
           if (C.AfterCall && K > 0 &&
               !mayReturn(P, {M, F}, Calls[K - 1], Returns))

@@ -306,7 +306,11 @@ FunctionSummary FunctionAnalysis::run() {
     Block &B = Blocks[K];
     if (B.Visits > MaxVisits)
       B.In = Unknown;
+    size_t FirstCall = Out.Calls.size();
     State S = step(B, B.In.Valid ? B.In : Unknown, true);
+    if (!B.In.Valid)
+      for (size_t C = FirstCall; C < Out.Calls.size(); ++C)
+        Out.Calls[C].Reached = false;
     // Falling off the end continues in the next function: a tail call
     // with this state.
     // (Unreached padding after a return falls into nothing.)

@@ -220,6 +220,11 @@ Error ImageReader::read(ScanImage &I, const ELFFile<ELFT> &F) {
     auto Name = F.getSectionName(S);
     if (Name && *Name == ".eh_frame" && S.sh_type == ELF::SHT_PROGBITS)
       EhFrame = &S;
+    if (Name && (*Name == ".plt" || *Name == ".plt.sec" || *Name == ".plt.got") &&
+        (S.sh_flags & ELF::SHF_EXECINSTR) && S.sh_size)
+      I.Plt.push_back({S.sh_addr, S.sh_addr + S.sh_size});
+    if (!Name)
+      consumeError(Name.takeError());
     if (S.sh_type == ELF::SHT_ARM_EXIDX)
       Exidx = &S;
     if (!Dyn) {

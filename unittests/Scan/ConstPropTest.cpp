@@ -154,6 +154,19 @@ TEST_F(ConstPropTest, X86FallThroughAfterCallIsMarked) {
   EXPECT_TRUE(run(X, {0x31, 0xc0, 0xc3}).HasReturn);
 }
 
+TEST_F(ConstPropTest, X86LazyPltTailIsUnreached) {
+  // A PLT entry: jmp *slot(%rip); push $1; jmp 0x1100 (PLT0). The push
+  // and the jump follow an unconditional jump through a slot: not reached
+  // from the entry.
+  FunctionSummary S = run(X, {0xff, 0x25, 0, 0, 0, 0, 0x68, 1, 0, 0, 0,
+                              0xe9, 0xf0, 0, 0, 0});
+  ASSERT_EQ(S.Calls.size(), 2u);
+  EXPECT_TRUE(S.Calls[0].Reached);
+  EXPECT_TRUE(S.Calls[1].Tail);
+  EXPECT_EQ(S.Calls[1].Target, 0x1100u);
+  EXPECT_FALSE(S.Calls[1].Reached);
+}
+
 TEST_F(ConstPropTest, X86PushPop) {
   // push %rbx; mov $0x27,%ebx; push %rbx; pop %rax; pop %rbx; syscall
   Value V = number(X, {0x53, 0xbb, 0x27, 0, 0, 0, 0x53, 0x58, 0x5b, 0x0f, 0x05,

@@ -198,6 +198,52 @@ TEST_F(WrappersTest, NoFallThroughAfterACallThatNeverReturns) {
   }
 }
 
+TEST_F(WrappersTest, PltStubReturnsAsItsImportDoes) {
+  // main calls a PLT stub for __stack_chk_fail (libc: never returns) and
+  // falls off its end into next_fn. The stub's lazy-binding tail (push the
+  // index, jump to PLT0, whose target is unknown) is unreached from its
+  // entry: in a PLT section it does not make the stub return; elsewhere it
+  // would.
+  for (bool InPlt : {true, false}) {
+    auto Exe = module("prog", 0x1000);
+    Exe->Image->Imports = {"__stack_chk_fail"};
+    if (InPlt)
+      Exe->Image->Plt = {{0x2000, 0x2020}};
+    FunctionSummary &Main = fn(*Exe, 0x1000, "main");
+    Main.Calls.push_back(call(0x1004, 0x2010, regs({})));
+    CallSite F = call(0x1010, 0x1010, regs({}));
+    F.Tail = true;
+    F.AfterCall = true;
+    Main.Calls.push_back(F);
+    fn(*Exe, 0x1010, "next_fn").Syscalls.push_back({0x1014, 0, Value::konst(1)});
+    CallSite Plt0;
+    Plt0.Addr = 0x2006;
+    Plt0.K = CallSite::Indirect;
+    Plt0.Tail = true;
+    fn(*Exe, 0x2000, "plt0").Calls.push_back(Plt0);
+    FunctionSummary &Stub = fn(*Exe, 0x2010, "stub");
+    CallSite J;
+    J.Addr = 0x2010;
+    J.K = CallSite::Import;
+    J.ImportIdx = 0;
+    J.Tail = true;
+    Stub.Calls.push_back(J);
+    CallSite Lazy = call(0x201b, 0x2000, regs({}));
+    Lazy.Tail = true;
+    Lazy.Reached = false;
+    Stub.Calls.push_back(Lazy);
+    auto Libc = module("libc.so.6", 0);
+    fn(*Libc, 0x5000, "__stack_chk_fail")
+        .Syscalls.push_back({0x5004, 0, Value::konst(0xe7)});
+    Libc->Exports["__stack_chk_fail"] = {0};
+    Program P;
+    P.Mods = {Exe, Libc};
+    Reachability R = computeReachability(P);
+    EXPECT_EQ(bool(R.Returns[0][3]), !InPlt);
+    EXPECT_EQ(R.Reachable.count({0, 1}), InPlt ? 0u : 1u);
+  }
+}
+
 TEST_F(WrappersTest, UnknownCallTargetMayReturn) {
   // A fall-through after an indirect call whose target is unknown is live.
   auto M = module("prog", 0x1000);

@@ -87,6 +87,9 @@ struct CallSite {
   /// A fall-through off the function's end right after a call (the
   /// previous call site): control gets there only if that call returns.
   bool AfterCall = false;
+  /// The call is in a block the function's entry reaches (not a landing
+  /// pad, not a lazy-binding PLT tail).
+  bool Reached = true;
   /// The tracked registers at the call (by ScanTarget index) whose value
   /// is known: what the callee finds on entry, arguments and all. Sparse:
   /// a large library has millions of calls.

@@ -74,6 +74,14 @@ public:
 
   std::vector<ImageSegment> Segments;
   std::vector<CodeRange> Code; // executable sections (or segments), sorted
+  /// The PLT sections (.plt, .plt.sec, .plt.got): import stubs only.
+  std::vector<CodeRange> Plt;
+  bool inPlt(uint64_t Addr) const {
+    for (const CodeRange &R : Plt)
+      if (Addr >= R.Begin && Addr < R.End)
+        return true;
+    return false;
+  }
   std::vector<ImageFunction> Starts;
   /// DT_INIT, DT_FINI and the entries of the init/fini arrays.
   std::vector<uint64_t> InitFini;
