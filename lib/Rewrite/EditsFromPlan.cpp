@@ -171,8 +171,12 @@ private:
     }
     for (uint32_t Sec = 1; Sec < O.Sections.size(); ++Sec) {
       const ElfSection &S = O.Sections[Sec];
+      // What the script discards (.export_symbol, .discard.addressable)
+      // never reaches the output either.
       if ((S.Flags & ELF::SHF_ALLOC) && !(S.Flags & ELF::SHF_EXCLUDE) &&
-          S.Size && !Excl(Sec) && !Gone[Sec])
+          S.Size && !Excl(Sec) && !Gone[Sec] &&
+          !(Plan.Discarded.size() > G.node(F, Sec) &&
+            Plan.Discarded[G.node(F, Sec)]))
         return false;
     }
     return true;

@@ -316,6 +316,105 @@ def check_probes(lines, expect_enosys=()):
     return errors
 
 
+# ------------------------------------------------------ whole-kernel bound
+
+# The back-reference tables of the four architectures (DESIGN.md): arrays
+# whose entries point into functions and that the kernel's scripts KEEP, so
+# that with --gc-sections they alone keep every function alive. Only the
+# measurement below uses this list; full mode derives its roots from the
+# link (sysgc-ld --sysgc-gc=full).
+BACKREF_TABLES = (
+    "__ex_table", "__bug_table", "__jump_table", ".altinstructions", ".alternative",
+    ".static_call_sites", ".ibt_endbr_seal", ".orc_unwind_ip", ".orc_unwind",
+    ".orc_header", ".retpoline_sites", ".return_sites", ".call_sites", "__mcount_loc",
+    "__patchable_function_entries", ".pv_table", ".smp_locks", "runtime_ptr_*",
+    "runtime_shift_*", ".eh_frame")
+_KEEP = re.compile(r"KEEP\s*\(\s*\*\s*\(\s*([^()]*?)\s*\)\s*\)")
+
+
+def lift_backref_keeps(script):
+    """script with KEEP(*(T)) turned into *(T) for every back-reference
+    table T (and the number of KEEPs lifted)."""
+    n = [0]
+
+    def lift(m):
+        pats = m.group(1).split()
+        if pats and all(p in BACKREF_TABLES for p in pats):
+            n[0] += 1
+            return "*(%s)" % m.group(1)
+        return m.group(0)
+    return _KEEP.sub(lift, script), n[0]
+
+
+def recorded_links(record):
+    """The links SYSGC_RECORD=record wrote: [{"cwd", "args"}], in order."""
+    with open(record) as f:
+        return [json.loads(l) for l in f if l.strip()]
+
+
+def bound_link(link, allow, out, sysgc_ld=None):
+    """The measurement-only upper bound of whole-kernel collection, never
+    booted: the recorded vmlinux link (an item of recorded_links) linked
+    again with --gc-sections and its script's back-reference KEEPs lifted,
+    so that lld's own marker, from the script's other KEEPs and the entry
+    alone, drops every section nothing else reaches; sysgc-ld takes the
+    allowlist's syscalls out of the dispatch first (a --gc-sections link
+    is a collect-mode link: lld collects). Returns out."""
+    args, cwd = list(link["args"]), link["cwd"]
+    new, i, lifted = [], 0, 0
+
+    def lifted_script(path):
+        with open(os.path.join(cwd, path)) as f:
+            text, n = lift_backref_keeps(f.read())
+        with open(out + ".lds", "w") as f:
+            f.write(text)
+        return out + ".lds", n
+    while i < len(args):
+        a = args[i]
+        if a in ("-T", "--script") and i + 1 < len(args):
+            lds, lifted = lifted_script(args[i + 1])
+            new += [a, lds]
+            i += 2
+            continue
+        if a.startswith("--script="):
+            lds, lifted = lifted_script(a.split("=", 1)[1])
+            new.append("--script=" + lds)
+            i += 1
+            continue
+        if a.startswith("-T") and len(a) > 2:
+            lds, lifted = lifted_script(a[2:])
+            new.append("-T" + lds)
+            i += 1
+            continue
+        if a == "-o":
+            new += ["-o", out]
+            i += 2
+            continue
+        new.append(a)
+        i += 1
+    if not lifted:
+        raise RuntimeError("no back-reference KEEP to lift in the link's script")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SYSGC_")}
+    env.update(SYSGC_ALLOW=allow, SYSGC_NORMALIZE_SECTIONS="yes",
+               SYSGC_UNKNOWN_TABLES="warn", SYSGC_CACHE_DIR="off", SYSGC_QUIET="1")
+    run([sysgc_ld or SYSGC_LD] + new + ["--gc-sections"], cwd=cwd, env=env)
+    return out
+
+
+def symbol_bytes(vmlinux, sysgc=None):
+    """Function and data bytes (sized FUNC and OBJECT symbols) of vmlinux."""
+    tool = sysgc or os.path.join(ROOT, "build/tools/sysgc/sysgc")
+    syms = json.loads(run([tool, "symbols", "--json", vmlinux]).stdout)
+    return {"function_bytes": sum(s["size"] for s in syms if s["kind"] == "function"),
+            "object_bytes": sum(s["size"] for s in syms if s["kind"] == "object")}
+
+
+def capture(plain, full, bound):
+    """How much of the bound full mode removed: (plain - full) / (plain -
+    bound), on function bytes."""
+    return round((plain - full) / float(plain - bound), 4) if plain > bound else 1.0
+
+
 # ---------------------------------------------------------------- self-test
 
 def _selftest_parsers():

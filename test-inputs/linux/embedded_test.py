@@ -18,7 +18,15 @@ For each ARCH/CONFIG of SYSGC_EMBEDDED_CONFIGS (default: DEFAULT_CONFIGS):
   5. the figures (function bytes, compressed image, entries left, capture,
      undefined symbols, what still pins a removed syscall) are checked and
      merged into SYSGC_KERNEL_FIGURES (default build/kernel-figures.json)
-     under "ARCH/CONFIG".
+     under "ARCH/CONFIG";
+  6. whole-kernel collection: a third relink with SYSGC_GC=full and the same
+     allowlist boots and gives the shrunk kernel's workload output. On a
+     retain-mode kernel it must remove more than the syscall-scoped plan
+     and reach at least 0.92 of an upper bound measured here, never booted
+     (embedded.bound_link: the recorded vmlinux link again with
+     --gc-sections and every back-reference KEEP lifted); on a collect-mode
+     kernel lld already collects the whole kernel and full mode changes
+     nothing: the same vmlinux, byte for byte.
 """
 import gzip
 import json
@@ -99,9 +107,20 @@ class Embedded(unittest.TestCase):
             rep = json.load(f)
         self.assertEqual(rep["mode"], "collect" if collect else "retain")
 
+        freport = os.path.join(build, "sysgc-full-report.json")
+        record = os.path.join(build, "sysgc-full.record")
+        if os.path.exists(record):
+            os.remove(record)
+        full = embedded.relink(build, {"SYSGC_ALLOW": allow, "SYSGC_GC": "full",
+                                       "SYSGC_REPORT": freport, "SYSGC_RECORD": record},
+                               "full")
+        with open(freport) as f:
+            frep = json.load(f)
+        self.assertEqual(frep["gc"], "syscall" if collect else "full")
+
         image = os.path.basename(embedded.image_path(build))
         lines = {}
-        for name, r in (("plain", plain), ("shrunk", shrunk)):
+        for name, r in (("plain", plain), ("shrunk", shrunk), ("full", full)):
             log = embedded.boot(arch, os.path.join(r.dir, image), initrd)
             lines[name] = embedded.workload(log)
             self.assertIsNotNone(lines[name], "%s %s did not finish its workload:\n%s"
@@ -110,6 +129,8 @@ class Embedded(unittest.TestCase):
         self.assertTrue(enosys, "the workload probes no removed syscall")
         self.assertEqual(embedded.check_probes(lines["plain"], ()), [])
         self.assertEqual(embedded.check_probes(lines["shrunk"], enosys), [])
+        self.assertEqual(embedded.check_probes(lines["full"], enosys), [])
+        self.assertEqual(lines["full"], lines["shrunk"])
         probes = embedded.probes(lines["shrunk"])
         self.assertTrue(any(err == 14 for _, err in probes.values()),
                         "no bad-pointer probe read -EFAULT")
@@ -147,7 +168,9 @@ class Embedded(unittest.TestCase):
         self.assertEqual(got.returncode, 0, got.stderr)
         check_size_json(self, json.loads(got.stdout), (pv, sv))
         removed = p["function_bytes"] - s["function_bytes"]
-        self.figures[spec] = {
+        self.figures[spec] = self.full_figures(build, full, frep, record, allow, image,
+                                               collect, plain, shrunk)
+        self.figures[spec].update({
             "mode": rep["mode"],
             "plain": dict(p, image_compressed_bytes=compressed_size(
                 os.path.join(plain.dir, image))),
@@ -160,7 +183,56 @@ class Embedded(unittest.TestCase):
             "undefined_symbols": {"plain": len(up), "shrunk": len(us)},
             "relink_seconds": round(shrunk.seconds, 1),
             "allowlist": os.path.basename(allow),
-        }
+        })
+
+    def full_figures(self, build, full, frep, record, allow, image, collect, plain, shrunk):
+        """Checks and figures of the full-mode relink: function, data and
+        compressed image bytes of plain / syscall-scoped / full, and the
+        capture against the bound."""
+        fv = os.path.join(full.dir, "vmlinux")
+        if collect:
+            with open(fv, "rb") as a, open(os.path.join(shrunk.dir, "vmlinux"), "rb") as b:
+                self.assertTrue(a.read() == b.read(),
+                                "full mode changed a collect-mode kernel")
+        sizes = {}
+        for name, r in (("plain", plain), ("syscall", shrunk), ("full", full)):
+            sizes[name] = embedded.symbol_bytes(os.path.join(r.dir, "vmlinux"), SYSGC)
+            sizes[name]["image_compressed_bytes"] = compressed_size(
+                os.path.join(r.dir, image))
+        fig = {"sizes": sizes, "full_relink_seconds": round(full.seconds, 1)}
+        self.assertEqual(sorted(set(undefined(fv)) -
+                                set(undefined(os.path.join(plain.dir, "vmlinux")))), [],
+                         "the full-mode vmlinux has undefined symbols plain lld's lacks")
+        if collect:
+            return {"full": fig}
+        pf, sf, ff = (sizes[v]["function_bytes"] for v in ("plain", "syscall", "full"))
+        self.assertLess(ff, sf)
+        self.assertLessEqual(sizes["full"]["object_bytes"], sizes["syscall"]["object_bytes"])
+        self.assertLess(sizes["full"]["image_compressed_bytes"],
+                        sizes["syscall"]["image_compressed_bytes"])
+        # The report's sums are the symbols that left the vmlinux.
+        beyond = frep["full"]["beyond_syscall_scoped"]
+        self.assertGreater(beyond["removed_function_bytes"], 0)
+        self.assertTrue(beyond["by_output_section"])
+        # The bound: the recorded vmlinux link again, every back-reference
+        # KEEP lifted, lld collecting.
+        links = embedded.recorded_links(record)
+        self.assertTrue(links, "no link recorded")
+        bound = embedded.bound_link(links[-1], allow, os.path.join(build, "sysgc-bound.vmlinux"))
+        bf = embedded.symbol_bytes(bound, SYSGC)["function_bytes"]
+        cap = embedded.capture(pf, ff, bf)
+        self.assertGreaterEqual(cap, 0.92, (pf, ff, bf))
+        fig.update({
+            "bound_function_bytes": bf,
+            "capture_of_bound": cap,
+            "removed_function_percent": {
+                "syscall": round(100.0 * (pf - sf) / pf, 2),
+                "full": round(100.0 * (pf - ff) / pf, 2),
+                "bound": round(100.0 * (pf - bf) / pf, 2)},
+            "beyond_syscall_scoped": beyond,
+            "report_capture": frep["capture"],
+        })
+        return {"full": fig}
 
     def test_kernels(self):
         for spec in CONFIGS:

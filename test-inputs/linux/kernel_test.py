@@ -15,8 +15,16 @@ For each configuration (tiny, rich; SYSGC_KERNEL_CONFIGS narrows the list):
      capture ratio, what still pins a removed syscall, `llvm-nm-22 -u`
      counts: the shrunk vmlinux may hold no undefined symbol the plain one
      lacks) are checked and written to SYSGC_KERNEL_FIGURES (default
-     build/kernel-figures.json).
+     build/kernel-figures.json);
+  5. whole-kernel collection: a "full" relink (SYSGC_GC=full, the same
+     allowlist) boots with the shrunk kernel's workload output, its kallsyms
+     passes agree as the shrunk kernel's do, it removes more than the
+     syscall-scoped plan, and at least 0.92 of an upper bound measured here
+     and never booted (embedded.bound_link: the recorded vmlinux link again
+     with --gc-sections and every back-reference KEEP lifted). Function,
+     data and bzImage bytes of plain / syscall-scoped / full are recorded.
 """
+import fcntl
 import json
 import os
 import re
@@ -84,11 +92,15 @@ class Kernel(unittest.TestCase):
 
     def relink(self, build, variant, env_extra):
         """Redo the vmlinux links (all kallsyms passes) and bzImage."""
+        # Other tests relink this tree too (embedded.relink): one at a time.
+        lock = open(build + ".lock", "w")
+        fcntl.flock(lock, fcntl.LOCK_EX)
         # (absent if an earlier run was killed mid-relink)
         if os.path.exists(os.path.join(build, "vmlinux")):
             os.remove(os.path.join(build, "vmlinux"))
         env = dict(os.environ, **env_extra)
-        for k in ("SYSGC_ALLOW", "SYSGC_REPORT", "SYSGC_NORMALIZE_SECTIONS"):
+        for k in ("SYSGC_ALLOW", "SYSGC_REPORT", "SYSGC_NORMALIZE_SECTIONS", "SYSGC_GC",
+                  "SYSGC_RECORD"):
             if k not in env_extra:
                 env.pop(k, None)
         r = subprocess.run(
@@ -106,6 +118,7 @@ class Kernel(unittest.TestCase):
         for f in ("vmlinux", "arch/x86/boot/bzImage", ".tmp_vmlinux1", ".tmp_vmlinux2"):
             if os.path.exists(os.path.join(build, f)):
                 shutil.copy(os.path.join(build, f), os.path.join(out, os.path.basename(f)))
+        lock.close()
         return out, log
 
     def check_config(self, config):
@@ -138,8 +151,17 @@ class Kernel(unittest.TestCase):
         if kallsyms:
             self.assertIn("plan-reused", rep["timings_ms"], rep["timings_ms"])
 
+        freport = os.path.join(build, "sysgc-full-report.json")
+        record = os.path.join(build, "sysgc-full.record")
+        if os.path.exists(record):
+            os.remove(record)
+        full, flog = self.relink(build, "full", {"SYSGC_ALLOW": ALLOW, "SYSGC_REPORT": freport,
+                                                 "SYSGC_GC": "full", "SYSGC_RECORD": record})
+        self.assertEqual(len(re.findall(r"sysgc-ld: full mode: ", flog)), 3 if kallsyms else 1,
+                         flog[-2000:])
+
         boots = {}
-        for variant, d in (("plain", plain), ("shrunk", shrunk)):
+        for variant, d in (("plain", plain), ("shrunk", shrunk), ("full", full)):
             r = subprocess.run([os.path.join(HERE, "boot.sh"), os.path.join(d, "bzImage"), initrd, "240"],
                                capture_output=True, text=True)
             with open(os.path.join(d, "boot.log"), "w") as f:
@@ -149,6 +171,7 @@ class Kernel(unittest.TestCase):
                 config, variant, r.stdout[-3000:]))
             boots[variant] = lines
 
+        self.assertEqual(boots["full"], boots["shrunk"])
         # Identical, except the intended -ENOSYS lines.
         self.assertEqual(len(boots["plain"]), len(boots["shrunk"]))
         intended = 0
@@ -204,25 +227,71 @@ class Kernel(unittest.TestCase):
                              r"syscall, so [a-z_0-9]+ still dispatches it \(referenced by)"
                              r" [a-z_0-9]+ \(", k)
 
+        self.check_full(config, build, plain, shrunk, full, freport, record, kallsyms)
+
         if kallsyms:
-            # The last two kallsyms passes agree byte for byte on every
-            # allocated section but the kallsyms data (.rodata), the build
-            # id and what Kbuild's post-link steps rewrite in vmlinux only
-            # (sorttable: __ex_table, ORC, __mcount_loc in .init.data).
-            may_differ = {".rodata", ".notes", "__ex_table", ".orc_unwind_ip",
-                          ".orc_unwind", ".init.data"}
-            a = alloc_sections(os.path.join(shrunk, ".tmp_vmlinux2"))
-            b = alloc_sections(os.path.join(shrunk, "vmlinux"))
-            self.assertEqual(sorted(a), sorted(b))
-            for name in a:
-                self.assertEqual(a[name][0], b[name][0], "address of " + name)
-                if name not in may_differ:
-                    self.assertEqual(a[name][1], b[name][1], "bytes of " + name)
-            syms = [json.loads(run([SYSGC, "symbols", "--json", os.path.join(shrunk, f)]).stdout)
-                    for f in (".tmp_vmlinux2", "vmlinux")]
-            strip = lambda l: sorted((x["name"], x["size"]) for x in l
-                                     if not x["name"].startswith("kallsyms_"))
-            self.assertEqual(strip(syms[0]), strip(syms[1]))
+            self.check_kallsyms(shrunk)
+            self.check_kallsyms(full)
+
+    def check_full(self, config, build, plain, shrunk, full, freport, record, kallsyms):
+        """Full mode against plain and syscall-scoped, and the bound."""
+        with open(freport) as f:
+            frep = json.load(f)
+        self.assertEqual(frep["gc"], "full")
+        if kallsyms:
+            self.assertIn("plan-reused", frep["timings_ms"], frep["timings_ms"])
+        sizes = {}
+        for variant, d in (("plain", plain), ("syscall", shrunk), ("full", full)):
+            sizes[variant] = embedded.symbol_bytes(os.path.join(d, "vmlinux"), SYSGC)
+            sizes[variant]["bzImage_bytes"] = os.path.getsize(os.path.join(d, "bzImage"))
+        pf, sf, ff = (sizes[v]["function_bytes"] for v in ("plain", "syscall", "full"))
+        self.assertLess(ff, sf)
+        self.assertLessEqual(sizes["full"]["object_bytes"], sizes["syscall"]["object_bytes"])
+        self.assertLess(sizes["full"]["bzImage_bytes"], sizes["syscall"]["bzImage_bytes"])
+        und = set(undefined_symbols(os.path.join(full, "vmlinux")))
+        self.assertEqual(sorted(und - set(undefined_symbols(os.path.join(plain, "vmlinux")))), [],
+                         "undefined in the full-mode vmlinux only")
+        beyond = frep["full"]["beyond_syscall_scoped"]
+        self.assertGreater(beyond["removed_function_bytes"], 0)
+        links = embedded.recorded_links(record)
+        self.assertTrue(links, "no link recorded")
+        bound = embedded.bound_link(links[-1], ALLOW, os.path.join(build, "sysgc-bound.vmlinux"),
+                                    SYSGC_LD)
+        bf = embedded.symbol_bytes(bound, SYSGC)["function_bytes"]
+        cap = embedded.capture(pf, ff, bf)
+        self.assertGreaterEqual(cap, 0.92, (pf, ff, bf))
+        Kernel.figures[config]["full"] = {
+            "sizes": sizes,
+            "bound_function_bytes": bf,
+            "capture_of_bound": cap,
+            "removed_function_percent": {
+                "syscall": round(100.0 * (pf - sf) / pf, 2),
+                "full": round(100.0 * (pf - ff) / pf, 2),
+                "bound": round(100.0 * (pf - bf) / pf, 2)},
+            "beyond_syscall_scoped": beyond,
+            "report_capture": frep["capture"],
+            "sysgc_ld_ms": frep.get("timings_ms"),
+        }
+
+    def check_kallsyms(self, shrunk):
+        """The last two kallsyms passes agree byte for byte on every
+        allocated section but the kallsyms data (.rodata), the build id and
+        what Kbuild's post-link steps rewrite in vmlinux only (sorttable:
+        __ex_table, ORC, __mcount_loc in .init.data)."""
+        may_differ = {".rodata", ".notes", "__ex_table", ".orc_unwind_ip",
+                      ".orc_unwind", ".init.data"}
+        a = alloc_sections(os.path.join(shrunk, ".tmp_vmlinux2"))
+        b = alloc_sections(os.path.join(shrunk, "vmlinux"))
+        self.assertEqual(sorted(a), sorted(b))
+        for name in a:
+            self.assertEqual(a[name][0], b[name][0], "address of " + name)
+            if name not in may_differ:
+                self.assertEqual(a[name][1], b[name][1], "bytes of " + name)
+        syms = [json.loads(run([SYSGC, "symbols", "--json", os.path.join(shrunk, f)]).stdout)
+                for f in (".tmp_vmlinux2", "vmlinux")]
+        strip = lambda l: sorted((x["name"], x["size"]) for x in l
+                                 if not x["name"].startswith("kallsyms_"))
+        self.assertEqual(strip(syms[0]), strip(syms[1]))
 
     def test_kernels(self):
         for config in CONFIGS:
