@@ -99,7 +99,7 @@ bool configEnabled(StringRef Tree, StringRef Name) {
 
 // The arguments with OUT for the output and Allow for the allowlist.
 std::vector<std::string> replayArgs(const RecordedLink &Link, StringRef Out,
-                                    StringRef Allow) {
+                                    StringRef Allow, StringRef Gc) {
   std::vector<std::string> Args;
   for (size_t I = 0; I < Link.Args.size(); ++I) {
     StringRef A = Link.Args[I];
@@ -110,13 +110,16 @@ std::vector<std::string> replayArgs(const RecordedLink &Link, StringRef Out,
       continue;
     }
     if (A.starts_with("--output=") || A.starts_with("-o=") ||
-        A.starts_with("--sysgc-allow=") || A.starts_with("--sysgc-cache="))
+        A.starts_with("--sysgc-allow=") || A.starts_with("--sysgc-cache=") ||
+        A.starts_with("--sysgc-gc="))
       continue;
     Args.push_back(A.str());
   }
   Args.push_back("-o");
   Args.push_back(Out.str());
-  Args.push_back(("--sysgc-allow=" + Allow).str());
+  if (!Allow.empty())
+    Args.push_back(("--sysgc-allow=" + Allow).str());
+  Args.push_back(("--sysgc-gc=" + Gc).str());
   // The plan cache of the tree the link ran in, as under Kbuild.
   Args.push_back("--sysgc-cache=" + Link.Cwd + "/.sysgc-cache");
   return Args;
@@ -134,26 +137,39 @@ Error sysgc::relink(const RelinkOptions &Opts, raw_ostream &Log) {
                              "%s: link %d asked for, the record has %d",
                              Opts.Record.c_str(), Opts.Link, N);
   const RecordedLink &Link = (*Links)[Index];
-  if (std::string In = passDependentInput(Link); !In.empty())
+  if (std::string In = passDependentInput(Link); !In.empty()) {
+    std::string Env;
+    if (!Opts.Allow.empty())
+      Env += "SYSGC_ALLOW=" + Opts.Allow + " ";
+    if (Opts.Gc != "syscall")
+      Env += "SYSGC_GC=" + Opts.Gc + " ";
     return createStringError(
         std::errc::not_supported,
         "%s: link %d reads %s, which Kbuild made from the previous link's "
         "symbols (kallsyms or BTF, scripts/link-vmlinux.sh); a new allowlist "
         "moves every symbol, so only Kbuild's passes can make it again. "
         "Relink through Kbuild instead, which compiles nothing: in %s, "
-        "rm vmlinux; SYSGC_ALLOW=%s make <the same make arguments> vmlinux "
+        "rm vmlinux; %smake <the same make arguments> vmlinux "
         "(a tree built with plain lld: PATH=<prefix>/lib/sysgc/bin:$PATH)",
-        Opts.Record.c_str(), Index, In.c_str(), Link.Cwd.c_str(),
-        Opts.Allow.c_str());
+        Opts.Record.c_str(), Index, In.c_str(), Link.Cwd.c_str(), Env.c_str());
+  }
 
   // Paths: the caller's, made absolute before moving into the record's
   // directory; the output's temporary beside it, renamed at the end.
+  if (Opts.Gc != "syscall" && Opts.Gc != "full")
+    return createStringError(std::errc::invalid_argument,
+                             "--gc %s: expected syscall or full", Opts.Gc.c_str());
+  if (Opts.Allow.empty() && Opts.Gc != "full")
+    return createStringError(std::errc::invalid_argument,
+                             "no allowlist: name one, or ask for --gc full "
+                             "(dead-code elimination keeping every syscall)");
   SmallString<256> Allow(Opts.Allow), Out(Opts.Output);
-  if (std::error_code EC = sys::fs::make_absolute(Allow))
-    return createStringError(EC, "%s: %s", Opts.Allow.c_str(), EC.message().c_str());
+  if (!Allow.empty())
+    if (std::error_code EC = sys::fs::make_absolute(Allow))
+      return createStringError(EC, "%s: %s", Opts.Allow.c_str(), EC.message().c_str());
   if (std::error_code EC = sys::fs::make_absolute(Out))
     return createStringError(EC, "%s: %s", Opts.Output.c_str(), EC.message().c_str());
-  if (!sys::fs::exists(Allow))
+  if (!Allow.empty() && !sys::fs::exists(Allow))
     return createStringError(std::errc::no_such_file_or_directory,
                              "%s: no such allowlist", Allow.c_str());
   SmallString<256> Tmp;
@@ -171,12 +187,13 @@ Error sysgc::relink(const RelinkOptions &Opts, raw_ostream &Log) {
   auto Back = make_scope_exit([&] { sys::fs::set_current_path(OldCwd); });
   // The replay must not append to the record it reads.
   ::unsetenv("SYSGC_RECORD");
-  std::vector<std::string> Args = replayArgs(Link, Tmp, Allow);
+  std::vector<std::string> Args = replayArgs(Link, Tmp, Allow, Opts.Gc);
   std::vector<const char *> Argv = {"sysgc-ld"};
   for (const std::string &A : Args)
     Argv.push_back(A.c_str());
   Log << "relink: link " << Index << " of " << Opts.Record << " in " << Link.Cwd
-      << " with " << Allow << "\n";
+      << " with " << (Allow.empty() ? StringRef("every syscall") : StringRef(Allow))
+      << ", gc " << Opts.Gc << "\n";
   if (int RC = sysgcLdMain(Argv, /*FastExit=*/false))
     return createStringError(std::errc::io_error,
                              "sysgc-ld failed (exit %d) replaying link %d of %s",

@@ -43,13 +43,17 @@ class Tree:
         self.env = embedded._make_env(cached, {})
         self.arch = arch
 
-    def kbuild_relink(self, allow, record=None):
-        """rm vmlinux; make vmlinux with SYSGC_ALLOW (and SYSGC_RECORD):
-        the vmlinux Kbuild makes, as bytes."""
+    def kbuild_relink(self, allow, record=None, gc=None):
+        """rm vmlinux; make vmlinux with SYSGC_ALLOW (and SYSGC_RECORD,
+        SYSGC_GC): the vmlinux Kbuild makes, as bytes."""
         vmlinux = os.path.join(self.dir, "vmlinux")
         if os.path.exists(vmlinux):
             os.remove(vmlinux)
-        env = dict(self.env, SYSGC_ALLOW=allow)
+        env = dict(self.env)
+        if allow:
+            env["SYSGC_ALLOW"] = allow
+        if gc:
+            env["SYSGC_GC"] = gc
         if record:
             env["SYSGC_RECORD"] = record
         r = subprocess.run(self.make + ["vmlinux"], capture_output=True, text=True,
@@ -83,9 +87,11 @@ class Relink(unittest.TestCase):
         if cls.figures:
             embedded.merge_figures(FIGURES, {"relink": cls.figures})
 
-    def relink(self, record, allow, out):
+    def relink(self, record, allow, out, gc=None):
         t0 = time.monotonic()
-        r = subprocess.run([SYSGC, "relink", record, "--allow", allow, "-o", out],
+        r = subprocess.run([SYSGC, "relink", record, "-o", out] +
+                           (["--allow", allow] if allow else []) +
+                           (["--gc", gc] if gc else []),
                            capture_output=True, text=True, timeout=1800)
         return r, time.monotonic() - t0
 
@@ -112,6 +118,25 @@ class Relink(unittest.TestCase):
         self.assertNotEqual(got_b, kbuild_a)
         self.assertEqual(glob.glob(out_b + ".relink-*"), [])
         self.figures["arm/tiny_seconds"] = [round(secs, 1), round(secs_b, 1)]
+        # Whole-kernel collection, with the small list and with no list at
+        # all: the vmlinux Kbuild makes with SYSGC_GC=full, byte for byte.
+        for name, lst in (("full", small), ("full-noallow", None)):
+            out = os.path.join(self.work, "vmlinux-" + name)
+            r, secs_f = self.relink(record, lst, out, gc="full")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("gc full", r.stderr)
+            kbuild_f = t.kbuild_relink(lst, gc="full")
+            with open(out, "rb") as f:
+                got_f = f.read()
+            self.assertTrue(got_f == kbuild_f, "relink %s differs from Kbuild's vmlinux" % name)
+            self.assertLess(len(got_f), len(kbuild_b if lst else kbuild_a))
+            self.figures["arm/tiny_%s_seconds" % name] = round(secs_f, 1)
+        r, _ = self.relink(record, None, os.path.join(self.work, "never"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("--allow", r.stderr)
+        r, _ = self.relink(record, small, os.path.join(self.work, "never"), gc="most")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("expected syscall or full", r.stderr)
 
     def test_kernel_with_kallsyms_is_refused(self):
         t = Tree("riscv/typical", self.work)

@@ -36,8 +36,11 @@ struct RelinkOptions {
   /// Which link of the record (0-based; negative counts from the end: -1 is
   /// the last, the final vmlinux).
   int Link = -1;
+  /// The allowlist; empty only with Gc "full" (every syscall kept).
   std::string Allow;
   std::string Output;
+  /// --sysgc-gc for the replay: "syscall" or "full".
+  std::string Gc = "syscall";
 };
 
 /// Relink, then sort the tables as Kbuild would; OUT is written atomically
