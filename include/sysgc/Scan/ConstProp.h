@@ -91,24 +91,37 @@ struct CallSite {
   /// pad, not a lazy-binding PLT tail).
   bool Reached = true;
   /// The tracked registers at the call (by ScanTarget index) whose value
-  /// is known: what the callee finds on entry, arguments and all. Sparse:
-  /// a large library has millions of calls.
+  /// is a constant or another register's entry value: what a wrapper
+  /// callee's number can be read from. Sparse: a large library has
+  /// millions of calls.
   std::vector<std::pair<uint32_t, Value>> Known;
+  /// Registers (index < 64) that still hold their own entry value (the
+  /// callee-saved ones, mostly): kept as bits, not in Known.
+  uint64_t SameAsEntry = 0;
 
-  /// Register R's value at the call.
+  /// Register R's value at the call, as far as the scanner uses it:
+  /// constants and entry values (a frame address or an import's address
+  /// is no syscall number, and reads as unknown).
   Value arg(unsigned R) const {
+    if (R < 64 && (SameAsEntry >> R & 1))
+      return Value::entry(R);
     for (const auto &[Reg, V] : Known)
       if (Reg == R)
         return V;
     return Value::unknown();
   }
-  /// Record the registers of a state (unknown and undefined ones are not
-  /// kept).
+  /// Record the registers of a state.
   void setArgs(llvm::ArrayRef<Value> Regs) {
     Known.clear();
-    for (uint32_t R = 0; R < Regs.size(); ++R)
-      if (Regs[R].known())
-        Known.push_back({R, Regs[R]});
+    SameAsEntry = 0;
+    for (uint32_t R = 0; R < Regs.size(); ++R) {
+      const Value &V = Regs[R];
+      if (V.K == Value::Entry && V.Id == R && R < 64)
+        SameAsEntry |= uint64_t(1) << R;
+      else if (V.K == Value::Const || V.K == Value::Entry)
+        Known.push_back({R, V});
+    }
+    Known.shrink_to_fit();
   }
 };
 
