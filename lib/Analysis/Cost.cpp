@@ -90,6 +90,7 @@ Expected<CostReport> sysgc::computeCosts(const SectionGraph &G,
   Clock C;
   R.Arch = Arch.Name.str();
   R.Mode = Opts.Mode;
+  R.Full = Opts.Full && Opts.Mode == GcMode::Retain;
   R.Output = CO.Output;
   R.AllowPath = CO.AllowPath;
   auto None = ReferenceModel::allowNone(Arch);
@@ -354,9 +355,9 @@ static StringRef stateName(SyscallState S) {
 }
 
 void sysgc::writeCostText(const CostReport &R, raw_ostream &OS, size_t Limit) {
-  OS << formatv("sysgc cost: {0} ({1}, {2}): {3} syscalls\n", R.Output,
+  OS << formatv("sysgc cost: {0} ({1}, {2}{3}): {4} syscalls\n", R.Output,
                 R.Arch, R.Mode == GcMode::Retain ? "retain" : "collect",
-                R.Syscalls.size());
+                R.Full ? ", gc full" : "", R.Syscalls.size());
   OS << formatv("  every syscall removed: {0} bytes in {1} sections ({2} "
                 "function bytes)\n",
                 R.AllRemoved.SectionBytes, R.AllRemoved.Sections,
@@ -405,6 +406,7 @@ void sysgc::writeCostJson(const CostReport &R, raw_ostream &OS) {
   J.attribute("schema", "sysgc-cost/1");
   J.attribute("arch", R.Arch);
   J.attribute("mode", R.Mode == GcMode::Retain ? "retain" : "collect");
+  J.attribute("gc", R.Full ? "full" : "syscall");
   J.attribute("output", R.Output);
   if (R.AllowPath.empty())
     J.attribute("allowlist", nullptr);

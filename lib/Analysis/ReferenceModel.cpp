@@ -27,6 +27,7 @@ ReferenceModel::build(const SectionGraph &G, const ArchInfo &Arch,
   M->G = &G;
   M->Plan = std::move(*P);
   M->RootSymbols = Opts.RootSymbols;
+  M->Opts = Opts;
   SectionKinds K = SectionKinds::of(G, Arch);
   size_t Warned = M->Plan.Warnings.size();
   M->Refs = liveRefs(G, K, M->Plan);
@@ -63,7 +64,7 @@ std::vector<NodeId> ReferenceModel::nonSyscallRoots() const {
   std::vector<NodeId> Roots;
   for (NodeId I = 0; I < G->numNodes(); ++I)
     if (G->isAllocNode(I) && !Plan.Candidate[I] && !Plan.Discarded[I] &&
-        !IsLinkOrder[I])
+        !IsLinkOrder[I] && !(Plan.Full && Plan.Collectable[I]))
       Roots.push_back(I);
   // As in planLiveness: the dispatch and the root symbols always.
   for (const DispatchSite &D : Plan.Dispatch)
@@ -82,8 +83,22 @@ std::string ReferenceModel::rootReason(NodeId R) const {
     if (G->sectionOf(G->lookup(Name)) == R)
       return "the section of root symbol " + Name +
              " (entry, -u or named by the linker script)";
-  return "no syscall reaches it: sysgc keeps every section outside "
-         "syscall code";
+  if (!Plan.Full)
+    return "no syscall reaches it: sysgc keeps every section outside "
+           "syscall code";
+  // Whole-kernel collection: why this section is one of its roots.
+  const ElfSection &S = G->section(R);
+  if (S.Flags & ELF::SHF_GNU_RETAIN)
+    return "SHF_GNU_RETAIN: the object asks for it to stay";
+  if (!isPerSymbolSectionName(S.Name))
+    return "not a section the compiler made for one function or object: "
+           "full mode keeps it (asm, the kernel's own section names, tables)";
+  if (Opts.ScriptKept.match(S.Name))
+    return "the linker script KEEPs it";
+  if (Opts.ScriptNamed.match(S.Name))
+    return "the linker script places it by its name";
+  return "a table or snippet section sysgc splits: only its entries without "
+         "an owner stay roots";
 }
 
 Expected<Allowlist> ReferenceModel::allowAll(const ArchInfo &Arch) {

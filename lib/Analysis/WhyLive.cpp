@@ -217,6 +217,8 @@ Expected<WhyAnswer> sysgc::explainSymbol(const SectionGraph &G,
       NodeId Source;
       A.Chain = S.chain(G, Arch, T, Source);
       A.RemovedBy = EntryOf[Source];
+    } else if (P.Full) {
+      A.RootReason = "whole-kernel collection: nothing live references it";
     }
     return A;
   }
@@ -246,6 +248,8 @@ void sysgc::writeWhyText(const WhyAnswer &A, raw_ostream &OS) {
     OS << "removed by sysgc-ld under this allowlist";
     if (!A.RemovedBy.empty())
       OS << "; only removed syscalls reach it, e.g. " << A.RemovedBy;
+    else if (!A.RootReason.empty())
+      OS << "; " << A.RootReason;
     else
       OS << "; only entries no dispatch names reach it";
     OS << "\n";

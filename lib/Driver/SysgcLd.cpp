@@ -372,7 +372,9 @@ Expected<PlanOptions> sysgc::planOptions(const LinkCommand &Cmd,
     if (Placement)
       if (Error E = Placement->addScript((*Text)->getBuffer(), Script))
         return std::move(E);
-    if (PO.Full) {
+    // What it KEEPs or names: the roots of whole-kernel collection (read
+    // whatever the mode: sysgc cost and why may ask for full mode).
+    {
       auto Roots = parseScriptRoots((*Text)->getBuffer(), Script);
       if (!Roots)
         return Roots.takeError();

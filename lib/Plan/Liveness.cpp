@@ -501,6 +501,7 @@ void sysgc::planLiveness(const SectionGraph &G, const SectionKinds &K,
   if (Plan.Full) {
     Plan.ScopedDead = Plan.Candidate;
     Plan.ScopedDead.reset(ScopedLive);
+    Plan.Collectable = Collectable;
   }
   // A compiler-made SHF_LINK_ORDER section goes with the section it is
   // linked to (the marker never enqueues it: it is a piece).

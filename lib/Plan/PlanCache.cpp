@@ -265,8 +265,10 @@ std::string sysgc::serializePlan(const LinkPlan &Plan) {
   W.bits(Plan.Exclude);
   W.bits(Plan.Discarded);
   W.bits(Plan.IdealDead);
-  if (Plan.Full)
+  if (Plan.Full) {
     W.bits(Plan.ScopedDead);
+    W.bits(Plan.Collectable);
+  }
   W.u32(Plan.Renames.size());
   for (auto &[N, Name] : Plan.Renames) {
     W.u32(N);
@@ -423,8 +425,10 @@ Expected<LinkPlan> sysgc::deserializePlan(StringRef Data, const SectionGraph &G,
   P.Exclude = R.bits(N);
   P.Discarded = R.bits(N);
   P.IdealDead = R.bits(N);
-  if (P.Full)
+  if (P.Full) {
     P.ScopedDead = R.bits(N);
+    P.Collectable = R.bits(N);
+  }
   // Flags and names change only on allocated sections.
   for (const BitVector *B : {&P.Exclude, &P.Dead})
     for (int I = B->find_first(); I != -1 && !R.Bad; I = B->find_next(I))

@@ -39,6 +39,9 @@ int cmdCost(const std::vector<std::string> &Args) {
       "record", po::value<std::string>(), "a SYSGC_RECORD file")(
       "link", po::value<int>()->default_value(-1),
       "which link of the record, from 0 (-1: the last)")(
+      "gc", po::value<std::string>(),
+      "syscall or full: the collection sysgc-ld would run (default: the "
+      "link's own --sysgc-gc / SYSGC_GC)")(
       "by-name", "one row per syscall name, every ABI together (what an "
                  "unqualified allowlist line removes)")(
       "timings", "print the phases' times to stderr");
@@ -67,6 +70,12 @@ int cmdCost(const std::vector<std::string> &Args) {
   auto S = LinkSession::open(Record, VM["link"].as<int>(), Linker);
   if (!S)
     return Fail(toString(S.takeError()));
+  if (VM.count("gc")) {
+    std::string Gc = VM["gc"].as<std::string>();
+    if (Gc != "syscall" && Gc != "full")
+      return Fail("--gc " + Gc + ": expected syscall or full");
+    (*S)->PlanOpts.Full = Gc == "full";
+  }
   double ReadMs = std::chrono::duration<double, std::milli>(
                       std::chrono::steady_clock::now() - T0)
                       .count();

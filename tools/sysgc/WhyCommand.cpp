@@ -34,6 +34,9 @@ int cmdWhy(const std::vector<std::string> &Args) {
                       "a SYSGC_RECORD file")(
       "link", po::value<int>()->default_value(-1),
       "which link of the record, from 0 (-1: the last)")(
+      "gc", po::value<std::string>(),
+      "syscall or full: the collection sysgc-ld would run (default: the "
+      "link's own --sysgc-gc / SYSGC_GC)")(
       "symbol", po::value<std::string>(), "the symbol");
   po::positional_options_description Pos;
   Pos.add("symbol", 1);
@@ -61,6 +64,12 @@ int cmdWhy(const std::vector<std::string> &Args) {
   auto S = LinkSession::open(Record, VM["link"].as<int>(), Linker);
   if (!S)
     return Fail(toString(S.takeError()));
+  if (VM.count("gc")) {
+    std::string Gc = VM["gc"].as<std::string>();
+    if (Gc != "syscall" && Gc != "full")
+      return Fail("--gc " + Gc + ": expected syscall or full");
+    (*S)->PlanOpts.Full = Gc == "full";
+  }
   std::vector<std::string> Warnings;
   std::string AllowPath;
   auto A = (*S)->allowlist(Allow, Warnings, AllowPath);

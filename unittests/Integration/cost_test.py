@@ -175,7 +175,7 @@ class MiniKernelCost(unittest.TestCase):
         self.assertEqual(a.stdout, b.stdout)
         j = json.loads(a.stdout)
         self.assertEqual(j["schema"], "sysgc-cost/1")
-        self.assertEqual(list(j), ["schema", "arch", "mode", "output", "allowlist",
+        self.assertEqual(list(j), ["schema", "arch", "mode", "gc", "output", "allowlist",
                                    "all_removed", "all_kept", "predicted", "syscalls",
                                    "warnings"])
         rows = j["syscalls"]

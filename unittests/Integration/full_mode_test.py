@@ -220,5 +220,61 @@ class FullMode(unittest.TestCase):
         self.assertFalse(os.path.exists(out))
 
 
+class FullModeWhyAndCost(unittest.TestCase):
+    """sysgc why / sysgc cost --gc full agree with what full mode does."""
+
+    @classmethod
+    def setUpClass(cls):
+        FullMode.setUpClass()
+        cls.t = FullMode
+
+    @classmethod
+    def tearDownClass(cls):
+        FullMode.tearDownClass()
+
+    def link_args(self, script=True):
+        t = self.t
+        return (mk.link_args(t.objs, "archive", os.path.join(t.tmp, "why-out")) +
+                [t.extra] + (["-T", t.lds] if script else []))
+
+    def why(self, symbol, gc):
+        r = run([SYSGC, "why", symbol, "--format=json", "--allow", self.t.allow, "--gc", gc,
+                 "--"] + self.link_args())
+        return json.loads(r.stdout)
+
+    def test_why_agrees_with_full_mode(self):
+        dead = self.why("never_called", "full")
+        self.assertEqual(dead["verdict"], "removed", dead)
+        self.assertIn("nothing live references it", dead["root_reason"])
+        self.assertEqual(self.why("never_called", "syscall")["verdict"], "root")
+        named = self.why("placed_by_name", "full")
+        self.assertEqual(named["verdict"], "root", named)
+        self.assertIn("places it by its name", named["root_reason"])
+        kept = self.why("kept_by_script", "full")
+        self.assertIn("KEEPs it", kept["root_reason"])
+        # A live function's chain starts at a root of full mode.
+        live = self.why("fdget", "full")
+        self.assertEqual(live["verdict"], "live", live)
+        self.assertTrue(live["chain"])
+
+    def test_cost_in_full_mode(self):
+        r = run([SYSGC, "cost", "--format=json", "--gc", "full", "--"] + self.link_args())
+        full = json.loads(r.stdout)
+        r = run([SYSGC, "cost", "--format=json", "--"] + self.link_args())
+        scoped = json.loads(r.stdout)
+        self.assertEqual(full["gc"], "full")
+        self.assertEqual(scoped["gc"], "syscall")
+        self.assertEqual(sorted(s["name"] for s in full["syscalls"]),
+                         sorted(s["name"] for s in scoped["syscalls"]))
+        # With fewer roots, removing every syscall frees more: code that
+        # otherwise only dead code references goes with them.
+        self.assertGreater(full["all_removed"]["removed_function_bytes"],
+                           scoped["all_removed"]["removed_function_bytes"])
+        bad = subprocess.run([SYSGC, "cost", "--gc", "most", "--"] + self.link_args(),
+                             capture_output=True, text=True)
+        self.assertNotEqual(bad.returncode, 0)
+        self.assertIn("expected syscall or full", bad.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()

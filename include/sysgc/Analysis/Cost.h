@@ -60,6 +60,8 @@ struct CostOptions {
 struct CostReport {
   std::string Arch;
   GcMode Mode = GcMode::Retain;
+  /// Whole-kernel collection (--gc full on a retain-mode link).
+  bool Full = false;
   std::string Output, AllowPath;
   /// Sorted: exclusive bytes (largest first), then shared, ABI, number.
   std::vector<SyscallCost> Syscalls;

@@ -52,6 +52,8 @@ struct ReferenceModel {
   /// the entry, -u and script symbols' sections. The planner's roots are
   /// these plus the code of the syscalls it keeps.
   std::vector<NodeId> nonSyscallRoots() const;
+  /// The options the model was planned with (full mode's script roots).
+  PlanOptions Opts;
   /// Why R is one of nonSyscallRoots(): "the dispatch (x64_sys_call)",
   /// "root symbol _start", or "no syscall reaches it".
   std::string rootReason(NodeId R) const;

@@ -185,6 +185,9 @@ struct LinkPlan {
   /// Full mode: the syscall-exclusive sections the syscall-scoped plan
   /// would remove (a subset of Dead). Otherwise empty: Dead is that set.
   llvm::BitVector ScopedDead;
+  /// Full mode: the sections whole-kernel collection may remove (no root
+  /// of the link; isCollectable). Otherwise empty.
+  llvm::BitVector Collectable;
   /// Sections renamed for the stock linker script (--sysgc-normalize-sections).
   std::vector<std::pair<NodeId, std::string>> Renames;
   std::vector<UnknownTablePin> UnknownPins;
