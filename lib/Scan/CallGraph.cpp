@@ -63,8 +63,12 @@ std::vector<std::vector<bool>> sysgc::computeReturns(const Program &P) {
   std::vector<std::vector<bool>> Returns(P.Mods.size());
   for (uint32_t M = 0; M < P.Mods.size(); ++M) {
     Returns[M].assign(P.Mods[M]->Funcs.size(), false);
-    for (uint32_t F = 0; F < P.Mods[M]->Funcs.size(); ++F)
-      Returns[M][F] = P.Mods[M]->Funcs[F].S.HasReturn;
+    for (uint32_t F = 0; F < P.Mods[M]->Funcs.size(); ++F) {
+      // Bytes that did not decode may hide a return (or misalign what
+      // follows): such a function may return.
+      const FunctionSummary &S = P.Mods[M]->Funcs[F].S;
+      Returns[M][F] = S.HasReturn || S.Undecodable;
+    }
   }
   // Least fixpoint: a function returns only through a return instruction
   // of its own or of code it jumps or falls into; a fall-through right

@@ -185,6 +185,14 @@ TEST_F(WrappersTest, NoFallThroughAfterACallThatNeverReturns) {
     FunctionSummary &Fatal = fn(*M, 0x1030, "fatal");
     Fatal.Syscalls.push_back({0x1034, 0, Value::konst(0xe7)}); // exit_group
     Fatal.HasReturn = Returns;
+    if (!Returns) {
+      // Undecodable bytes might hide a return: then it may return.
+      Program Q;
+      auto M2 = std::make_shared<ModuleSummary>(*M);
+      M2->Funcs[3].S.Undecodable = 4;
+      Q.Mods = {M2};
+      EXPECT_TRUE(computeReturns(Q)[0][3]);
+    }
     Program P;
     P.Mods = {M};
     Reachability R = computeReachability(P);
