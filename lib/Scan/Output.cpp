@@ -11,7 +11,8 @@
 //    "syscalls": [{"name", "abi", "nr", "sites": [{"program", "module",
 //    "function", "address", "how"}]}],
 //    "unresolved": [{"program", "module", "function", "address", "reason"}],
-//    "not_in_table": [...same...], "notes": [text]}
+//    "not_in_table": [...same...], "notes": [text],
+//    "stats": {"modules_summarised", "summaries_reused"}}
 // The seccomp profile is the OCI runtime spec's linux.seccomp object, as
 // Docker's --security-opt seccomp=FILE reads it. The header is C (see
 // writeHeader in Scan.h): its macros are sorted, its comment names the
@@ -132,6 +133,10 @@ void sysgc::writeJson(raw_ostream &OS, const ScanResult &R,
     J.attributeArray("notes", [&] {
       for (const std::string &N : R.Notes)
         J.value(N);
+    });
+    J.attributeObject("stats", [&] {
+      J.attribute("modules_summarised", int64_t(R.ModulesSummarised));
+      J.attribute("summaries_reused", int64_t(R.SummariesReused));
     });
   });
   OS << "\n";

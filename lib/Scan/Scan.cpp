@@ -5,8 +5,13 @@
 // the root, and the NSS modules glibc dlopens), summarise each module once
 // per build-id, compute reachability
 // and resolve syscall numbers per program, and unite the results.
+// Programs are scanned on --threads worker threads (each summary is made
+// once, by the first program that needs it; the others wait for it), and
+// their results are united in the programs' order, so the output does not
+// depend on the schedule. A module's own summary is made on every core too
+// (Summary.cpp), so one big library does not leave a core idle.
 // SYSGC_SCAN_DEBUG=1 lists every module's functions on stderr (=2: with
-// their call and syscall sites).
+// their call and syscall sites); it scans one program at a time.
 //
 //===----------------------------------------------------------------------===//
 #include "sysgc/Scan/Scan.h"
@@ -16,43 +21,74 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Parallel.h"
 #include "llvm/Support/Path.h"
+#include <atomic>
+#include <condition_variable>
+#include <future>
+#include <optional>
+#include <mutex>
 #include <set>
+#include <thread>
 
 using namespace sysgc;
 using namespace llvm;
 
 namespace {
+/// A summary in the cache: made once, by the first program that asks for
+/// it; the others wait for Ready. S is null and Err says why if it failed.
+struct CachedSummary {
+  std::promise<void> Made;
+  std::shared_future<void> Ready = Made.get_future().share();
+  std::shared_ptr<ModuleSummary> S;
+  std::string Err;
+  uint64_t LastUse = 0; // the index of the last program that used it
+};
+
+/// What one program contributes, united in the programs' order.
+struct ProgramOutcome {
+  std::optional<std::string> Err; // the program could not be scanned
+  bool Scanned = false;
+  ProgramResult PR;
+  ProgramSyscalls S;
+};
+
 class Scanner {
 public:
   Scanner(const ScanOptions &O) : Opts(O), Root(O.Root.empty() ? "/" : O.Root) {}
   Expected<ScanResult> run();
 
 private:
-  /// The summary of the module at HostPath (cached by build-id).
-  Expected<std::shared_ptr<ModuleSummary>> module(const std::string &HostPath);
+  /// The summary of the module at HostPath (cached by path and build-id),
+  /// used by program Use.
+  Expected<std::shared_ptr<ModuleSummary>> module(const std::string &HostPath,
+                                                  uint64_t Use);
   Expected<ScanTarget *> target(const ArchInfo &A);
-  Error scanProgram(const std::string &HostPath);
+  /// Scan program Index (at HostPath) into O; thread-safe.
+  void scanProgram(const std::string &HostPath, uint64_t Index, ProgramOutcome &O);
+  /// Add O's results to Result (in the programs' order).
+  void unite(ProgramOutcome &O);
 
   const ScanOptions &Opts;
   RootFs Root;
   ScanResult Result;
-  std::map<std::string, std::shared_ptr<ModuleSummary>> ByPath, ByBuildId;
-  /// When each cached summary was last used (a program counter), and how
-  /// many functions the cache holds: a whole root's libraries do not all
-  /// fit in memory (a few KB per function: libLLVM alone is a GB), so the least
-  /// recently used go once the cache passes MaxCachedFunctions; libc,
-  /// used by every program, stays.
-  std::map<const ModuleSummary *, uint64_t> LastUse;
-  uint64_t Clock = 0;
+  /// Guards the cache, the targets and the counters below.
+  std::mutex Mu;
+  std::map<std::string, std::shared_ptr<CachedSummary>> ByPath, ByBuildId;
+  /// How many functions the cache may hold: a whole root's libraries do
+  /// not all fit in memory (a few KB per function: libLLVM alone is a GB),
+  /// so the least recently used go once the cache passes it; libc, used by
+  /// every program, stays. Summaries a program in flight holds stay alive
+  /// until it is done.
   static constexpr size_t MaxCachedFunctions = 400000;
-  void evict();
+  void evict(uint64_t Current);
   std::map<const ArchInfo *, std::unique_ptr<ScanTarget>> Targets;
   std::set<std::pair<std::string, uint64_t>> SeenUnresolved, SeenNotInTable;
 };
 } // namespace
 
 Expected<ScanTarget *> Scanner::target(const ArchInfo &A) {
+  std::lock_guard<std::mutex> L(Mu);
   auto It = Targets.find(&A);
   if (It != Targets.end())
     return It->second.get();
@@ -62,64 +98,117 @@ Expected<ScanTarget *> Scanner::target(const ArchInfo &A) {
   return (Targets[&A] = std::move(*T)).get();
 }
 
+// Wait for a cached summary; note the use.
+static Expected<std::shared_ptr<ModuleSummary>>
+await(std::mutex &Mu, const std::shared_ptr<CachedSummary> &C, uint64_t Use) {
+  C->Ready.wait();
+  if (!C->S)
+    return makeError("{0}", C->Err);
+  std::lock_guard<std::mutex> L(Mu);
+  C->LastUse = std::max(C->LastUse, Use);
+  return C->S;
+}
+
 Expected<std::shared_ptr<ModuleSummary>>
-Scanner::module(const std::string &HostPath) {
-  auto It = ByPath.find(HostPath);
-  if (It != ByPath.end()) {
-    LastUse[It->second.get()] = Clock;
-    return It->second;
+Scanner::module(const std::string &HostPath, uint64_t Use) {
+  // The program that adds the entry makes the summary; any other waits.
+  std::shared_ptr<CachedSummary> C;
+  bool Make = false;
+  {
+    std::lock_guard<std::mutex> L(Mu);
+    auto It = ByPath.find(HostPath);
+    if (It != ByPath.end()) {
+      C = It->second;
+    } else {
+      ByPath[HostPath] = C = std::make_shared<CachedSummary>();
+      Make = true;
+    }
   }
+  if (!Make)
+    return await(Mu, C, Use);
+  auto Publish = [&](Expected<std::shared_ptr<ModuleSummary>> S)
+      -> Expected<std::shared_ptr<ModuleSummary>> {
+    std::lock_guard<std::mutex> L(Mu);
+    C->LastUse = Use;
+    if (S)
+      C->S = *S;
+    else
+      C->Err = toString(S.takeError());
+    C->Made.set_value();
+    if (!C->S)
+      return makeError("{0}", C->Err);
+    return C->S;
+  };
   auto I = ScanImage::readFile(HostPath);
   if (!I)
-    return I.takeError();
+    return Publish(I.takeError());
   std::shared_ptr<ScanImage> Img = std::move(*I);
   if (!Img->BuildId.empty()) {
-    auto B = ByBuildId.find(Img->BuildId);
-    if (B != ByBuildId.end()) {
-      ++Result.SummariesReused;
-      LastUse[B->second.get()] = Clock;
-      return ByPath[HostPath] = B->second;
+    std::shared_ptr<CachedSummary> Same;
+    {
+      std::lock_guard<std::mutex> L(Mu);
+      auto B = ByBuildId.find(Img->BuildId);
+      if (B != ByBuildId.end())
+        Same = B->second;
+      else
+        ByBuildId[Img->BuildId] = C;
+    }
+    if (Same) {
+      auto S = await(Mu, Same, Use);
+      if (S) {
+        std::lock_guard<std::mutex> L(Mu);
+        ++Result.SummariesReused;
+      }
+      return Publish(std::move(S));
     }
   }
   auto T = target(*Img->Arch);
   if (!T)
-    return withContext(T.takeError(), HostPath);
+    return Publish(withContext(T.takeError(), HostPath));
   auto S = summarizeModule(Img, **T);
-  if (!S)
-    return S.takeError();
-  ++Result.ModulesSummarised;
-  if (!Img->BuildId.empty())
-    ByBuildId[Img->BuildId] = *S;
-  LastUse[S->get()] = Clock;
-  return ByPath[HostPath] = *S;
+  if (S) {
+    std::lock_guard<std::mutex> L(Mu);
+    ++Result.ModulesSummarised;
+  }
+  return Publish(std::move(S));
 }
 
-void Scanner::evict() {
+void Scanner::evict(uint64_t Current) {
+  std::lock_guard<std::mutex> L(Mu);
+  std::map<const CachedSummary *, std::shared_ptr<CachedSummary>> Made;
+  for (auto *Map : {&ByPath, &ByBuildId})
+    for (auto &[K, C] : *Map)
+      if (C->S)
+        Made[C.get()] = C;
   size_t Total = 0;
-  for (auto &[M, T] : LastUse)
-    Total += M->Funcs.size();
+  for (auto &[P, C] : Made)
+    Total += C->S->Funcs.size();
   while (Total > MaxCachedFunctions) {
-    // The least recently used summary not used by the current program.
-    auto Oldest = LastUse.end();
-    for (auto It = LastUse.begin(); It != LastUse.end(); ++It)
-      if (It->second < Clock &&
-          (Oldest == LastUse.end() || It->second < Oldest->second))
+    // The least recently used summary no later program has used (one
+    // still being made or failed is not counted).
+    auto Oldest = Made.end();
+    for (auto It = Made.begin(); It != Made.end(); ++It)
+      if (It->second->LastUse < Current &&
+          (Oldest == Made.end() || It->second->LastUse < Oldest->second->LastUse))
         Oldest = It;
-    if (Oldest == LastUse.end())
+    if (Oldest == Made.end())
       return;
-    const ModuleSummary *M = Oldest->first;
-    Total -= M->Funcs.size();
-    LastUse.erase(Oldest);
+    const CachedSummary *M = Oldest->first;
+    Total -= Oldest->second->S->Funcs.size();
+    Made.erase(Oldest);
     for (auto *Map : {&ByPath, &ByBuildId})
       for (auto It = Map->begin(); It != Map->end();)
         It = It->second.get() == M ? Map->erase(It) : std::next(It);
   }
 }
 
-Error Scanner::scanProgram(const std::string &HostPath) {
-  ++Clock;
-  evict();
-  auto Exe = module(HostPath);
+void Scanner::scanProgram(const std::string &HostPath, uint64_t Index,
+                          ProgramOutcome &Out) {
+  Error E = [&]() -> Error {
+  // Program indices start at 1: 0 is "never used".
+  uint64_t Use = Index + 1;
+  evict(Use);
+  auto Exe = module(HostPath, Use);
   if (!Exe)
     return Exe.takeError();
   const ScanImage &EI = *(*Exe)->Image;
@@ -130,7 +219,7 @@ Error Scanner::scanProgram(const std::string &HostPath) {
   auto Load = [&](const std::string &H) -> Error {
     if (!Loaded.insert(H).second)
       return Error::success();
-    auto M = module(H);
+    auto M = module(H, Use);
     if (!M)
       return M.takeError();
     P.Mods.push_back(*M);
@@ -254,9 +343,10 @@ Error Scanner::scanProgram(const std::string &HostPath) {
         }
       }
     }
-  ProgramSyscalls S = resolveSyscalls(P, R, **T);
+  ProgramSyscalls &S = Out.S;
+  S = resolveSyscalls(P, R, **T);
 
-  ProgramResult PR;
+  ProgramResult &PR = Out.PR;
   PR.Path = P.Path;
   for (const auto &M : P.Mods) {
     PR.Modules.push_back(M->Image->Path);
@@ -264,29 +354,38 @@ Error Scanner::scanProgram(const std::string &HostPath) {
   }
   PR.Missing = P.Missing;
   PR.ReachableFunctions = R.Reachable.size();
-  for (auto &[K, Provs] : S.Syscalls) {
+  for (auto &[K, Provs] : S.Syscalls)
     PR.Syscalls.insert(K);
-    auto &U = Result.Syscalls[K];
-    if (U.size() < 8)
-      for (const Provenance &Pv : Provs)
-        if (U.size() < 8)
-          U.push_back({P.Path, Pv});
-  }
-  for (const SiteReport &U : S.Unresolved) {
-    PR.Unresolved.push_back(U);
-    if (SeenUnresolved.insert({U.Module, U.Addr}).second)
-      Result.Unresolved.push_back({P.Path, U});
-  }
-  for (const SiteReport &U : S.NotInTable)
-    if (SeenNotInTable.insert({U.Module, U.Addr}).second)
-      Result.NotInTable.push_back({P.Path, U});
+  PR.Unresolved = S.Unresolved;
   if (Opts.Naive) {
     ProgramSyscalls N = resolveSyscalls(P, computeReachability(P, true), **T);
     for (auto &[K, V] : N.Syscalls)
       PR.NaiveSyscalls.insert(K);
   }
-  Result.Programs.push_back(std::move(PR));
+  Out.Scanned = true;
   return Error::success();
+  }();
+  if (E)
+    Out.Err = toString(std::move(E));
+}
+
+void Scanner::unite(ProgramOutcome &O) {
+  const std::string &Path = O.PR.Path;
+  for (auto &[K, Provs] : O.S.Syscalls) {
+    auto &U = Result.Syscalls[K];
+    if (U.size() < 8)
+      for (const Provenance &Pv : Provs)
+        if (U.size() < 8)
+          U.push_back({Path, Pv});
+  }
+  for (const SiteReport &U : O.S.Unresolved)
+    if (SeenUnresolved.insert({U.Module, U.Addr}).second)
+      Result.Unresolved.push_back({Path, U});
+  for (const SiteReport &U : O.S.NotInTable)
+    if (SeenNotInTable.insert({U.Module, U.Addr}).second)
+      Result.NotInTable.push_back({Path, U});
+  Result.Programs.push_back(std::move(O.PR));
+  O.S = ProgramSyscalls();
 }
 
 Expected<ScanResult> Scanner::run() {
@@ -313,6 +412,14 @@ Expected<ScanResult> Scanner::run() {
   }
   Result.Arch = Opts.Arch;
   bool Explicit = !Opts.Binaries.empty();
+  // The programs, in order, and the notes that come before each (a file
+  // skipped is noted where the sequential scan noted it).
+  struct Job {
+    std::string Host;
+    std::vector<std::string> NotesBefore;
+  };
+  std::vector<Job> Jobs;
+  std::vector<std::string> Pending;
   for (const std::string &H : Hosts) {
     // Programs only: a library with an execute bit is scanned as a
     // dependency, not as a root.
@@ -320,7 +427,7 @@ Expected<ScanResult> Scanner::run() {
     if (!M) {
       if (Explicit)
         return M.takeError();
-      Result.Notes.push_back(toString(M.takeError()));
+      Pending.push_back(toString(M.takeError()));
       continue;
     }
     const ScanImage &I = **M;
@@ -333,15 +440,63 @@ Expected<ScanResult> Scanner::run() {
                                 I.Arch->Name, Result.Arch->Name);
       if (Explicit)
         return makeError("{0}; scan one architecture at a time (--arch)", Msg);
-      Result.Notes.push_back(Msg);
+      Pending.push_back(Msg);
       continue;
     }
-    if (Error E = scanProgram(H)) {
-      if (Explicit)
-        return std::move(E);
-      Result.Notes.push_back(toString(std::move(E)));
-    }
+    Jobs.push_back({H, std::move(Pending)});
+    Pending.clear();
   }
+  // Scan on the worker threads, each taking the next program; unite in
+  // order as soon as the next program in order is done.
+  std::vector<ProgramOutcome> Outcomes(Jobs.size());
+  std::vector<char> Done(Jobs.size(), 0);
+  std::atomic<size_t> Next{0};
+  std::mutex DoneMu;
+  std::condition_variable DoneCv;
+  unsigned Workers = std::min<size_t>(
+      getenv("SYSGC_SCAN_DEBUG") ? 1 : parallel::strategy.compute_thread_count(),
+      Jobs.size());
+  auto Work = [&] {
+    for (size_t K; (K = Next++) < Jobs.size();) {
+      scanProgram(Jobs[K].Host, K, Outcomes[K]);
+      std::lock_guard<std::mutex> L(DoneMu);
+      Done[K] = 1;
+      DoneCv.notify_all();
+    }
+  };
+  std::vector<std::thread> Threads;
+  for (unsigned W = 1; W < Workers; ++W)
+    Threads.emplace_back(Work);
+  std::thread Uniter;
+  std::optional<std::string> First;
+  auto Unite = [&] {
+    for (size_t K = 0; K < Jobs.size(); ++K) {
+      {
+        std::unique_lock<std::mutex> L(DoneMu);
+        DoneCv.wait(L, [&] { return Done[K] != 0; });
+      }
+      llvm::append_range(Result.Notes, Jobs[K].NotesBefore);
+      ProgramOutcome &O = Outcomes[K];
+      if (O.Err) {
+        if (!Explicit)
+          Result.Notes.push_back(*O.Err);
+        else if (!First)
+          First = O.Err;
+        continue;
+      }
+      if (O.Scanned)
+        unite(O);
+    }
+  };
+  Uniter = std::thread(Unite);
+  if (Workers > 0)
+    Work();
+  for (std::thread &T : Threads)
+    T.join();
+  Uniter.join();
+  if (First)
+    return makeError("{0}", *First);
+  llvm::append_range(Result.Notes, Pending);
   if (Result.Programs.empty())
     return makeError("no {0}program found to scan{1}",
                      Result.Arch ? (Result.Arch->Name + " ").str() : "",

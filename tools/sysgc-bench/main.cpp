@@ -10,6 +10,10 @@
 //       RECORD holds the vmlinux links of one kernel build (sysgc-ld
 //       --sysgc-record). One "build" = all of them in order, with a cold
 //       rewrite cache, as Kbuild runs them.
+//   sysgc-bench scan [--runs N] [--root-runs N] [--threads N] [--dir DIR]
+//       sysgc scan's speed (ScanBench.cpp): busybox-static, a dynamic
+//       program with its libc, every ELF program of DIR (/usr/bin) with
+//       --root /.
 //   sysgc-bench synthetic [--functions 20000,60000,200000] [--runs N]
 //                         [--pause MS]
 //       kernel-shaped inputs of growing size (function sections, calls,
@@ -20,6 +24,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "NormalizedLink.h"
+#include "Spawn.h"
 #include "sysgc/Arch/Arch.h"
 #include "sysgc/Driver/TempFiles.h"
 #include "llvm/ADT/STLExtras.h"
@@ -50,41 +55,6 @@ namespace po = boost::program_options;
 using namespace llvm;
 
 namespace {
-struct RunResult {
-  double Seconds = 0;
-  long MaxRssKB = 0;
-  int Status = 0;
-};
-
-// Run Argv in Cwd; stdout/stderr to /dev/null.
-RunResult spawn(const std::vector<std::string> &Argv, const std::string &Cwd) {
-  std::vector<char *> A;
-  for (const std::string &S : Argv)
-    A.push_back(const_cast<char *>(S.c_str()));
-  A.push_back(nullptr);
-  posix_spawn_file_actions_t FA;
-  posix_spawn_file_actions_init(&FA);
-  posix_spawn_file_actions_addopen(&FA, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&FA, 2, "/dev/null", O_WRONLY, 0);
-  if (!Cwd.empty())
-    posix_spawn_file_actions_addchdir_np(&FA, Cwd.c_str());
-  auto T0 = std::chrono::steady_clock::now();
-  pid_t Pid;
-  RunResult R;
-  if (posix_spawnp(&Pid, A[0], &FA, nullptr, A.data(), environ) != 0) {
-    R.Status = -1;
-    return R;
-  }
-  int St = 0;
-  struct rusage RU;
-  wait4(Pid, &St, 0, &RU);
-  R.Seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - T0).count();
-  R.MaxRssKB = RU.ru_maxrss;
-  R.Status = WIFEXITED(St) ? WEXITSTATUS(St) : 128;
-  posix_spawn_file_actions_destroy(&FA);
-  return R;
-}
-
 double median(std::vector<double> V) {
   if (V.empty())
     return 0;
@@ -405,9 +375,13 @@ int main(int argc, const char **argv) {
   InitLLVM X(argc, argv);
   if (argc < 2) {
     errs() << "usage: sysgc-bench replay RECORD --allow FILE [--runs N]\n"
-              "       sysgc-bench synthetic [--functions N,N,...] [--runs N]\n";
+              "       sysgc-bench synthetic [--functions N,N,...] [--runs N]\n"
+              "       sysgc-bench scan [--runs N] [--threads N] [--dir DIR]\n";
     return 2;
   }
+  if (StringRef(argv[1]) == "scan")
+    return scanBench(std::vector<std::string>(argv + 2, argv + argc),
+                     sys::fs::getMainExecutable(argv[0], (void *)&main));
   std::string Cmd = argv[1];
   std::vector<std::string> Args(argv + 2, argv + argc);
   po::options_description Desc("sysgc-bench options");
