@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "sysgc/Rewrite/ObjectWriter.h"
+#include "sysgc/Plan/EhFrame.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/BinaryFormat/ELF.h"
 
@@ -172,11 +173,14 @@ private:
     for (uint32_t Sec = 1; Sec < O.Sections.size(); ++Sec) {
       const ElfSection &S = O.Sections[Sec];
       // What the script discards (.export_symbol, .discard.addressable)
-      // never reaches the output either.
+      // never reaches the output either; .eh_frame loses its FDEs with
+      // their functions (a CIE alone is nothing), and .note.gnu.property
+      // is the compiler's feature note, merged by lld with every other.
       if ((S.Flags & ELF::SHF_ALLOC) && !(S.Flags & ELF::SHF_EXCLUDE) &&
           S.Size && !Excl(Sec) && !Gone[Sec] &&
           !(Plan.Discarded.size() > G.node(F, Sec) &&
-            Plan.Discarded[G.node(F, Sec)]))
+            Plan.Discarded[G.node(F, Sec)]) &&
+          !isEhFrameName(S.Name) && S.Name != ".note.gnu.property")
         return false;
     }
     return true;

@@ -23,6 +23,8 @@ For each configuration (tiny, rich; SYSGC_KERNEL_CONFIGS narrows the list):
      and never booted (embedded.bound_link: the recorded vmlinux link again
      with --gc-sections and every back-reference KEEP lifted). Function,
      data and bzImage bytes of plain / syscall-scoped / full are recorded.
+     On tiny, SYSGC_GC=full without an allowlist (pure dead-code
+     elimination) boots with plain's output, line for line.
 """
 import fcntl
 import json
@@ -228,6 +230,8 @@ class Kernel(unittest.TestCase):
                              r" [a-z_0-9]+ \(", k)
 
         self.check_full(config, build, plain, shrunk, full, freport, record, kallsyms)
+        if config == "tiny":
+            self.check_full_without_allowlist(build, plain, boots["plain"], initrd)
 
         if kallsyms:
             self.check_kallsyms(shrunk)
@@ -272,6 +276,28 @@ class Kernel(unittest.TestCase):
             "report_capture": frep["capture"],
             "sysgc_ld_ms": frep.get("timings_ms"),
         }
+
+    def check_full_without_allowlist(self, build, plain, plain_lines, initrd):
+        """SYSGC_GC=full alone: dead-code elimination that keeps every
+        syscall. The kernel boots with plain's workload output, line for
+        line, and is smaller."""
+        report = os.path.join(build, "sysgc-dce-report.json")
+        dce, log = self.relink(build, "dce", {"SYSGC_GC": "full", "SYSGC_REPORT": report})
+        with open(report) as f:
+            rep = json.load(f)
+        self.assertEqual(rep["gc"], "full")
+        for abi in rep["syscalls"].values():
+            self.assertEqual(abi["removed"] + abi["removed_code_kept"], [])
+        r = subprocess.run([os.path.join(HERE, "boot.sh"), os.path.join(dce, "bzImage"), initrd,
+                            "240"], capture_output=True, text=True)
+        lines = workload(r.stdout)
+        self.assertIsNotNone(lines, "dce did not finish its workload:\n" + r.stdout[-3000:])
+        self.assertEqual(lines, plain_lines)
+        pf = embedded.symbol_bytes(os.path.join(plain, "vmlinux"), SYSGC)["function_bytes"]
+        df = embedded.symbol_bytes(os.path.join(dce, "vmlinux"), SYSGC)["function_bytes"]
+        self.assertLess(df, pf)
+        Kernel.figures["tiny"]["full_without_allowlist"] = {
+            "function_bytes": df, "removed_function_percent": round(100.0 * (pf - df) / pf, 2)}
 
     def check_kallsyms(self, shrunk):
         """The last two kallsyms passes agree byte for byte on every
