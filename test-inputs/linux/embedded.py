@@ -415,6 +415,23 @@ def capture(plain, full, bound):
     return round((plain - full) / float(plain - bound), 4) if plain > bound else 1.0
 
 
+def full_mode_bound(builddir, record, allow, sizes, sysgc_ld=None, sysgc=None):
+    """The bound of the full-mode relink recorded in record (its last link,
+    the final vmlinux) and how close full mode came, from sizes = {"plain",
+    "syscall", "full": symbol_bytes()}: bound_function_bytes,
+    capture_of_bound and the removed percentages."""
+    links = recorded_links(record)
+    if not links:
+        raise RuntimeError(record + ": no link recorded")
+    bound = bound_link(links[-1], allow, os.path.join(builddir, "sysgc-bound.vmlinux"),
+                       sysgc_ld)
+    bf = symbol_bytes(bound, sysgc)["function_bytes"]
+    pf, sf, ff = (sizes[v]["function_bytes"] for v in ("plain", "syscall", "full"))
+    pct = lambda b: round(100.0 * (pf - b) / pf, 2)
+    return {"bound_function_bytes": bf, "capture_of_bound": capture(pf, ff, bf),
+            "removed_function_percent": {"syscall": pct(sf), "full": pct(ff), "bound": pct(bf)}}
+
+
 # ---------------------------------------------------------------- self-test
 
 def _selftest_parsers():

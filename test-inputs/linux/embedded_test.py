@@ -205,7 +205,7 @@ class Embedded(unittest.TestCase):
                          "the full-mode vmlinux has undefined symbols plain lld's lacks")
         if collect:
             return {"full": fig}
-        pf, sf, ff = (sizes[v]["function_bytes"] for v in ("plain", "syscall", "full"))
+        sf, ff = (sizes[v]["function_bytes"] for v in ("syscall", "full"))
         self.assertLess(ff, sf)
         self.assertLessEqual(sizes["full"]["object_bytes"], sizes["syscall"]["object_bytes"])
         self.assertLess(sizes["full"]["image_compressed_bytes"],
@@ -216,22 +216,9 @@ class Embedded(unittest.TestCase):
         self.assertTrue(beyond["by_output_section"])
         # The bound: the recorded vmlinux link again, every back-reference
         # KEEP lifted, lld collecting.
-        links = embedded.recorded_links(record)
-        self.assertTrue(links, "no link recorded")
-        bound = embedded.bound_link(links[-1], allow, os.path.join(build, "sysgc-bound.vmlinux"))
-        bf = embedded.symbol_bytes(bound, SYSGC)["function_bytes"]
-        cap = embedded.capture(pf, ff, bf)
-        self.assertGreaterEqual(cap, 0.92, (pf, ff, bf))
-        fig.update({
-            "bound_function_bytes": bf,
-            "capture_of_bound": cap,
-            "removed_function_percent": {
-                "syscall": round(100.0 * (pf - sf) / pf, 2),
-                "full": round(100.0 * (pf - ff) / pf, 2),
-                "bound": round(100.0 * (pf - bf) / pf, 2)},
-            "beyond_syscall_scoped": beyond,
-            "report_capture": frep["capture"],
-        })
+        fig.update(embedded.full_mode_bound(build, record, allow, sizes, sysgc=SYSGC))
+        self.assertGreaterEqual(fig["capture_of_bound"], 0.92, fig)
+        fig.update({"beyond_syscall_scoped": beyond, "report_capture": frep["capture"]})
         return {"full": fig}
 
     def test_kernels(self):

@@ -248,7 +248,7 @@ class Kernel(unittest.TestCase):
         for variant, d in (("plain", plain), ("syscall", shrunk), ("full", full)):
             sizes[variant] = embedded.symbol_bytes(os.path.join(d, "vmlinux"), SYSGC)
             sizes[variant]["bzImage_bytes"] = os.path.getsize(os.path.join(d, "bzImage"))
-        pf, sf, ff = (sizes[v]["function_bytes"] for v in ("plain", "syscall", "full"))
+        sf, ff = (sizes[v]["function_bytes"] for v in ("syscall", "full"))
         self.assertLess(ff, sf)
         self.assertLessEqual(sizes["full"]["object_bytes"], sizes["syscall"]["object_bytes"])
         self.assertLess(sizes["full"]["bzImage_bytes"], sizes["syscall"]["bzImage_bytes"])
@@ -257,25 +257,11 @@ class Kernel(unittest.TestCase):
                          "undefined in the full-mode vmlinux only")
         beyond = frep["full"]["beyond_syscall_scoped"]
         self.assertGreater(beyond["removed_function_bytes"], 0)
-        links = embedded.recorded_links(record)
-        self.assertTrue(links, "no link recorded")
-        bound = embedded.bound_link(links[-1], ALLOW, os.path.join(build, "sysgc-bound.vmlinux"),
-                                    SYSGC_LD)
-        bf = embedded.symbol_bytes(bound, SYSGC)["function_bytes"]
-        cap = embedded.capture(pf, ff, bf)
-        self.assertGreaterEqual(cap, 0.92, (pf, ff, bf))
-        Kernel.figures[config]["full"] = {
-            "sizes": sizes,
-            "bound_function_bytes": bf,
-            "capture_of_bound": cap,
-            "removed_function_percent": {
-                "syscall": round(100.0 * (pf - sf) / pf, 2),
-                "full": round(100.0 * (pf - ff) / pf, 2),
-                "bound": round(100.0 * (pf - bf) / pf, 2)},
-            "beyond_syscall_scoped": beyond,
-            "report_capture": frep["capture"],
-            "sysgc_ld_ms": frep.get("timings_ms"),
-        }
+        fig = dict(sizes=sizes, beyond_syscall_scoped=beyond, report_capture=frep["capture"],
+                   sysgc_ld_ms=frep.get("timings_ms"))
+        fig.update(embedded.full_mode_bound(build, record, ALLOW, sizes, SYSGC_LD, SYSGC))
+        self.assertGreaterEqual(fig["capture_of_bound"], 0.92, fig)
+        Kernel.figures[config]["full"] = fig
 
     def check_full_without_allowlist(self, build, plain, plain_lines, initrd):
         """SYSGC_GC=full alone: dead-code elimination that keeps every
