@@ -401,44 +401,6 @@ TEST(PlanCache, KeyFollowsCodeButNotALeafsValues) {
 }
 
 namespace {
-// KernelYaml plus what whole-kernel collection must tell apart: dead code
-// and data the compiler gave sections of their own, code only a table
-// points at, and sections that stay whatever references them (named or
-// kept by the script, SHF_GNU_RETAIN, the kernel's own section names).
-std::string fullModeYaml() {
-  std::string Y = KernelYaml;
-  auto Fn = [](const char *Name, const char *Flags = "SHF_ALLOC, SHF_EXECINSTR") {
-    return std::string("  - Name: ") + Name + "\n    Type: SHT_PROGBITS\n"
-           "    Flags: [ " + Flags + " ]\n    AddressAlign: 16\n    Size: 16\n";
-  };
-  std::string Extra = Fn(".text.unused") + Fn(".text.unused_callee") +
-                      Fn(".data.unused_data", "SHF_ALLOC, SHF_WRITE") +
-                      Fn(".text.named") + Fn(".text.kept_by_script") +
-                      Fn(".init.text") + Fn(".data..percpu", "SHF_ALLOC, SHF_WRITE") +
-                      Fn(".text.retained", "SHF_ALLOC, SHF_EXECINSTR, SHF_GNU_RETAIN") +
-                      Fn(".text.only_in_extable") +
-                      "  - Name: .rela.text.unused\n    Type: SHT_RELA\n"
-                      "    Info: .text.unused\n    Relocations:\n"
-                      "      - { Offset: 1, Symbol: unused_callee, Type: R_X86_64_PLT32, Addend: -4 }\n"
-                      "      - { Offset: 6, Symbol: fdget, Type: R_X86_64_PLT32, Addend: -4 }\n"
-                      "  - Name: .rela.init.text\n    Type: SHT_RELA\n"
-                      "    Info: .init.text\n    Relocations:\n"
-                      "      - { Offset: 1, Symbol: sock_create, Type: R_X86_64_PLT32, Addend: -4 }\n";
-  size_t At = Y.find("  - Name: .rela.text.__x64_sys_read");
-  Y.insert(At, Extra);
-  // The exception table's second entry belongs to .text.only_in_extable
-  // instead of sock_alloc.
-  size_t Ex = Y.find("Symbol: .text.sock_alloc, Type: R_X86_64_PC32, Addend: 2");
-  Y.replace(Ex, strlen("Symbol: .text.sock_alloc"), "Symbol: only_in_extable");
-  Ex = Y.find("Symbol: .text.sock_alloc, Type: R_X86_64_PC32, Addend: 6");
-  Y.replace(Ex, strlen("Symbol: .text.sock_alloc"), "Symbol: only_in_extable");
-  Y.insert(Y.find("Symbols:\n") + strlen("Symbols:\n"),
-           "  - { Name: unused, Type: STT_FUNC, Section: .text.unused, Size: 16 }\n"
-           "  - { Name: unused_callee, Type: STT_FUNC, Section: .text.unused_callee, Size: 16 }\n"
-           "  - { Name: only_in_extable, Type: STT_FUNC, Section: .text.only_in_extable, Size: 16 }\n");
-  return Y;
-}
-
 LinkPlan fullPlan(Fixture &F, StringRef AllowText, bool Full) {
   auto A = Allowlist::parse(AllowText, "allow", F.Arch);
   EXPECT_TRUE(bool(A));
@@ -464,7 +426,7 @@ TEST(Plan, PerSymbolSectionNames) {
 }
 
 TEST(Plan, FullModeCollectsWhatNothingLiveReferences) {
-  Fixture F(fullModeYaml());
+  Fixture F(fullModeKernelYaml());
   LinkPlan S = fullPlan(F, "read\n", /*Full=*/false);
   LinkPlan P = fullPlan(F, "read\n", /*Full=*/true);
   EXPECT_FALSE(S.Full);
@@ -506,7 +468,7 @@ TEST(Plan, FullModeCollectsWhatNothingLiveReferences) {
 }
 
 TEST(Plan, FullModeWithoutAnAllowlistRemovesNoSyscall) {
-  Fixture F(fullModeYaml());
+  Fixture F(fullModeKernelYaml());
   auto A = Allowlist::everything(F.Arch);
   PlanOptions O;
   O.Full = true;
@@ -521,7 +483,7 @@ TEST(Plan, FullModeWithoutAnAllowlistRemovesNoSyscall) {
 }
 
 TEST(Plan, FullModeDoesNotApplyToCollectLinks) {
-  Fixture F(fullModeYaml());
+  Fixture F(fullModeKernelYaml());
   auto A = Allowlist::parse("read\n", "allow", F.Arch);
   PlanOptions O;
   O.Mode = GcMode::Collect;
@@ -534,7 +496,7 @@ TEST(Plan, FullModeDoesNotApplyToCollectLinks) {
 }
 
 TEST(Plan, FullModePlansSurviveTheCache) {
-  Fixture F(fullModeYaml());
+  Fixture F(fullModeKernelYaml());
   LinkPlan P = fullPlan(F, "read\n", true);
   auto Q = deserializePlan(serializePlan(P), *F.G, F.Arch);
   ASSERT_TRUE(bool(Q)) << toString(Q.takeError());

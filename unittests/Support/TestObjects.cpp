@@ -4,6 +4,7 @@
 #include "llvm/Support/YAMLTraits.h"
 #include "llvm/Support/raw_ostream.h"
 #include <cstdlib>
+#include <cstring>
 
 using namespace llvm;
 
@@ -198,5 +199,43 @@ Symbols:
   - { Name: sys_call_table, Type: STT_OBJECT, Section: .rodata.sys_call_table, Binding: STB_GLOBAL, Size: 1616 }
 ...
 )";
+
+// KernelYaml plus what whole-kernel collection must tell apart: dead code
+// and data the compiler gave sections of their own, code only a table
+// points at, and sections that stay whatever references them (named or
+// kept by the script, SHF_GNU_RETAIN, the kernel's own section names).
+std::string fullModeKernelYaml() {
+  std::string Y = KernelYaml;
+  auto Fn = [](const char *Name, const char *Flags = "SHF_ALLOC, SHF_EXECINSTR") {
+    return std::string("  - Name: ") + Name + "\n    Type: SHT_PROGBITS\n"
+           "    Flags: [ " + Flags + " ]\n    AddressAlign: 16\n    Size: 16\n";
+  };
+  std::string Extra = Fn(".text.unused") + Fn(".text.unused_callee") +
+                      Fn(".data.unused_data", "SHF_ALLOC, SHF_WRITE") +
+                      Fn(".text.named") + Fn(".text.kept_by_script") +
+                      Fn(".init.text") + Fn(".data..percpu", "SHF_ALLOC, SHF_WRITE") +
+                      Fn(".text.retained", "SHF_ALLOC, SHF_EXECINSTR, SHF_GNU_RETAIN") +
+                      Fn(".text.only_in_extable") +
+                      "  - Name: .rela.text.unused\n    Type: SHT_RELA\n"
+                      "    Info: .text.unused\n    Relocations:\n"
+                      "      - { Offset: 1, Symbol: unused_callee, Type: R_X86_64_PLT32, Addend: -4 }\n"
+                      "      - { Offset: 6, Symbol: fdget, Type: R_X86_64_PLT32, Addend: -4 }\n"
+                      "  - Name: .rela.init.text\n    Type: SHT_RELA\n"
+                      "    Info: .init.text\n    Relocations:\n"
+                      "      - { Offset: 1, Symbol: sock_create, Type: R_X86_64_PLT32, Addend: -4 }\n";
+  size_t At = Y.find("  - Name: .rela.text.__x64_sys_read");
+  Y.insert(At, Extra);
+  // The exception table's second entry belongs to .text.only_in_extable
+  // instead of sock_alloc.
+  size_t Ex = Y.find("Symbol: .text.sock_alloc, Type: R_X86_64_PC32, Addend: 2");
+  Y.replace(Ex, strlen("Symbol: .text.sock_alloc"), "Symbol: only_in_extable");
+  Ex = Y.find("Symbol: .text.sock_alloc, Type: R_X86_64_PC32, Addend: 6");
+  Y.replace(Ex, strlen("Symbol: .text.sock_alloc"), "Symbol: only_in_extable");
+  Y.insert(Y.find("Symbols:\n") + strlen("Symbols:\n"),
+           "  - { Name: unused, Type: STT_FUNC, Section: .text.unused, Size: 16 }\n"
+           "  - { Name: unused_callee, Type: STT_FUNC, Section: .text.unused_callee, Size: 16 }\n"
+           "  - { Name: only_in_extable, Type: STT_FUNC, Section: .text.only_in_extable, Size: 16 }\n");
+  return Y;
+}
 
 } // namespace sysgc::test

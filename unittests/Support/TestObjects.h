@@ -33,6 +33,8 @@ struct TestInputs {
 /// sys_call_table has 202 slots and x64_sys_call tail-calls the three
 /// entries.
 extern const char *const KernelYaml;
+/// KernelYaml plus sections whole-kernel collection must tell apart.
+std::string fullModeKernelYaml();
 
 } // namespace sysgc::test
 

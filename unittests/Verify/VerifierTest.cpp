@@ -132,3 +132,43 @@ TEST(Verifier, OneMissingSymbolIsNamed) {
 }
 
 } // namespace
+
+namespace {
+// Whole-kernel collection: the verifier holds lld's output to the full
+// plan, and an output that lost what a plan keeps is refused.
+TEST(Verifier, FullModeOutputAgainstItsPlanAndAScopedOne) {
+  initLld();
+  Workspace W;
+  std::string Yaml = fullModeKernelYaml();
+  auto Obj = yamlToObject(Yaml);
+  W.write("kernel.o", Obj->getBuffer());
+  W.write("allow.txt", "read\n");
+  TestInputs In;
+  In.add(Yaml, W.path("kernel.o"));
+  SectionGraph G(In.Set);
+  const ArchInfo &Arch = *getArch(ELF::EM_X86_64);
+  auto A = Allowlist::parse("read\n", "a", Arch);
+  PlanOptions O;
+  O.RootSymbols = {"_start"};
+  LinkPlan Scoped = std::move(*planLink(G, Arch, *A, O));
+  O.Full = true;
+  LinkPlan Full = std::move(*planLink(G, Arch, *A, O));
+
+  std::string Allow = "--sysgc-allow=" + W.path("allow.txt");
+  std::string InPath = W.path("kernel.o"), Out = W.path("full");
+  const char *Argv[] = {"sysgc-ld", Allow.c_str(), "--sysgc-gc=full",
+                        InPath.c_str(), "-o", Out.c_str(), "--sysgc-quiet"};
+  ASSERT_EQ(sysgcLdMain(Argv), 0);
+  Linked L(Out);
+  EXPECT_FALSE(L.has("unused"));
+  EXPECT_FALSE(L.has("only_in_extable"));
+  EXPECT_TRUE(L.has("sock_create")); // .init.text calls it
+  auto R = verifyOutput(*L.Obj, G, Full);
+  ASSERT_TRUE(bool(R)) << toString(R.takeError());
+  EXPECT_EQ(R->SlotsChecked, 202u);
+  // The syscall-scoped plan keeps what full mode removed.
+  auto Bad = verifyOutput(*L.Obj, G, Scoped);
+  ASSERT_FALSE(bool(Bad));
+  EXPECT_NE(toString(Bad.takeError()).find("lld collected"), std::string::npos);
+}
+} // namespace
