@@ -11,6 +11,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/BinaryFormat/ELF.h"
+#include "llvm/Support/FormatVariadic.h"
 #include <set>
 
 using namespace sysgc;
@@ -95,6 +96,40 @@ void sysgc::pruneSplits(const SectionGraph &G, LinkPlan &Plan) {
                  [](const RangeSplit &S) { return S.Pieces.empty(); });
 }
 
+// A kernel compiled without -ffunction-sections keeps each object's code in
+// one .text: the removed syscalls' slots return -ENOSYS, but their code
+// shares a section with code that stays, and nothing can be collected. Say
+// so, with the fix, instead of a silent 0-byte result.
+void sysgc::warnWithoutFunctionSections(const SectionGraph &G, LinkPlan &Plan) {
+  size_t Retargeted = 0, Shared = 0;
+  std::string Example;
+  for (const DispatchEdge &E : Plan.DispatchEdges) {
+    if (!E.Retarget)
+      continue;
+    NodeId T = G.relocTarget(E.File, E.Reloc);
+    if (T == NoNode)
+      continue;
+    ++Retargeted;
+    if (!isPerSymbolSectionName(G.section(T).Name)) {
+      ++Shared;
+      if (Example.empty())
+        Example = E.Entry + " in " + G.describe(T);
+    }
+  }
+  if (Retargeted && Shared == Retargeted)
+    Plan.Warnings.push_back(formatv(
+        "no removed syscall has a section of its own (e.g. {0}): the kernel "
+        "was compiled without -ffunction-sections, so their slots return "
+        "-ENOSYS but none of their code can be removed; build with "
+        "KCFLAGS=\"-ffunction-sections -fdata-sections\"",
+        Example));
+  if (Plan.Full && Plan.Collectable.none())
+    Plan.Warnings.push_back(
+        "--sysgc-gc=full: no input section is one the compiler made for a "
+        "single function or object, so whole-kernel collection removes "
+        "nothing; build with KCFLAGS=\"-ffunction-sections -fdata-sections\"");
+}
+
 Expected<LinkPlan> sysgc::planLink(const SectionGraph &G, const ArchInfo &Arch,
                                    const Allowlist &Allow,
                                    const PlanOptions &Opts) {
@@ -135,6 +170,7 @@ Expected<LinkPlan> sysgc::planLink(const SectionGraph &G, const ArchInfo &Arch,
     return std::move(E);
   planSnippetCode(G, Kinds, Plan);
   planLiveness(G, Kinds, Opts, Plan);
+  warnWithoutFunctionSections(G, Plan);
   if (Plan.Mode == GcMode::Retain && !Opts.KeepAllPieces)
     pruneSplits(G, Plan);
   if (!Plan.UnknownPins.empty()) {

@@ -504,3 +504,42 @@ TEST(Plan, FullModePlansSurviveTheCache) {
   EXPECT_EQ(Q->Dead, P.Dead);
   EXPECT_EQ(Q->ScopedDead, P.ScopedDead);
 }
+
+TEST(Plan, WithoutFunctionSectionsSaysWhyNothingGoes) {
+  // socket's entry in a .text of its own object's code, as without
+  // -ffunction-sections.
+  std::string Y = KernelYaml;
+  for (std::string From : {"Name: .text.__x64_sys_socket\n",
+                           "Info: .text.__x64_sys_socket\n",
+                           "Section: .text.__x64_sys_socket,"}) {
+    std::string To = From;
+    To.replace(To.find(".text.__x64_sys_socket"),
+               strlen(".text.__x64_sys_socket"), ".text");
+    for (size_t At = Y.find(From); At != std::string::npos; At = Y.find(From))
+      Y.replace(At, From.size(), To);
+  }
+  Y.replace(Y.find("Name: .rela.text.__x64_sys_socket"),
+            strlen("Name: .rela.text.__x64_sys_socket"), "Name: .rela.text");
+  Fixture F(Y);
+  LinkPlan P = F.plan("read\ntime\n");
+  ASSERT_EQ(P.Warnings.size(), 1u);
+  EXPECT_NE(P.Warnings[0].find("-ffunction-sections"), std::string::npos);
+  EXPECT_NE(P.Warnings[0].find("__x64_sys_socket"), std::string::npos);
+  // With its own section (KernelYaml), no warning.
+  Fixture G;
+  EXPECT_TRUE(G.plan("read\ntime\n").Warnings.empty());
+}
+
+TEST(Plan, FullModeWithNothingCollectableSaysSo) {
+  Fixture F;
+  auto A = Allowlist::parse("read\nsocket\ntime\n", "allow", F.Arch);
+  PlanOptions O;
+  O.Full = true;
+  O.RootSymbols = {"_start"};
+  cantFail(O.ScriptKept.add(".text.*"));
+  cantFail(O.ScriptKept.add(".rodata.*"));
+  auto P = planLink(*F.G, F.Arch, *A, O);
+  ASSERT_TRUE(bool(P));
+  ASSERT_FALSE(P->Warnings.empty());
+  EXPECT_NE(P->Warnings.back().find("removes nothing"), std::string::npos);
+}

@@ -265,6 +265,11 @@ bool isCollectable(const SectionGraph &G, NodeId N, const PlanOptions &Opts);
 /// The name test of isCollectable.
 bool isPerSymbolSectionName(llvm::StringRef Name);
 
+/// Warn when no removed syscall's entry has a section of its own (a kernel
+/// built without -ffunction-sections: nothing can be removed) and when full
+/// mode finds nothing collectable.
+void warnWithoutFunctionSections(const SectionGraph &G, LinkPlan &Plan);
+
 /// Compute Candidate, Dead, Exclude and Kept from the retargeted graph.
 void planLiveness(const SectionGraph &G, const SectionKinds &K,
                   const PlanOptions &Opts, LinkPlan &Plan);
