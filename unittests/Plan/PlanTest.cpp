@@ -31,11 +31,15 @@ struct Fixture {
   }
   LinkPlan plan(StringRef AllowText, GcMode Mode = GcMode::Retain,
                 std::vector<std::string> Dispatch = {}) {
-    auto A = Allowlist::parse(AllowText, "allow", Arch);
-    EXPECT_TRUE(bool(A));
     PlanOptions O;
     O.Mode = Mode;
     O.Dispatch = Dispatch;
+    return plan(AllowText, std::move(O));
+  }
+  /// With options of the test's own; _start is always a root.
+  LinkPlan plan(StringRef AllowText, PlanOptions O) {
+    auto A = Allowlist::parse(AllowText, "allow", Arch);
+    EXPECT_TRUE(bool(A));
     O.RootSymbols = {"_start"};
     auto P = planLink(*G, Arch, *A, O);
     EXPECT_TRUE(bool(P)) << toString(P.takeError());
@@ -402,16 +406,11 @@ TEST(PlanCache, KeyFollowsCodeButNotALeafsValues) {
 
 namespace {
 LinkPlan fullPlan(Fixture &F, StringRef AllowText, bool Full) {
-  auto A = Allowlist::parse(AllowText, "allow", F.Arch);
-  EXPECT_TRUE(bool(A));
   PlanOptions O;
   O.Full = Full;
-  O.RootSymbols = {"_start"};
   cantFail(O.ScriptNamed.add(".text.named"));
   cantFail(O.ScriptKept.add(".text.kept_*"));
-  auto P = planLink(*F.G, F.Arch, *A, O);
-  EXPECT_TRUE(bool(P)) << toString(P.takeError());
-  return std::move(*P);
+  return F.plan(AllowText, std::move(O));
 }
 } // namespace
 
@@ -484,15 +483,12 @@ TEST(Plan, FullModeWithoutAnAllowlistRemovesNoSyscall) {
 
 TEST(Plan, FullModeDoesNotApplyToCollectLinks) {
   Fixture F(fullModeKernelYaml());
-  auto A = Allowlist::parse("read\n", "allow", F.Arch);
   PlanOptions O;
   O.Mode = GcMode::Collect;
   O.Full = true;
-  O.RootSymbols = {"_start"};
-  auto P = planLink(*F.G, F.Arch, *A, O);
-  ASSERT_TRUE(bool(P));
-  EXPECT_FALSE(P->Full); // lld's collection of that link is whole-kernel
-  EXPECT_FALSE(P->Dead[F.node(".text.unused")]);
+  LinkPlan P = F.plan("read\n", std::move(O));
+  EXPECT_FALSE(P.Full); // lld's collection of that link is whole-kernel
+  EXPECT_FALSE(P.Dead[F.node(".text.unused")]);
 }
 
 TEST(Plan, FullModePlansSurviveTheCache) {
@@ -532,14 +528,11 @@ TEST(Plan, WithoutFunctionSectionsSaysWhyNothingGoes) {
 
 TEST(Plan, FullModeWithNothingCollectableSaysSo) {
   Fixture F;
-  auto A = Allowlist::parse("read\nsocket\ntime\n", "allow", F.Arch);
   PlanOptions O;
   O.Full = true;
-  O.RootSymbols = {"_start"};
   cantFail(O.ScriptKept.add(".text.*"));
   cantFail(O.ScriptKept.add(".rodata.*"));
-  auto P = planLink(*F.G, F.Arch, *A, O);
-  ASSERT_TRUE(bool(P));
-  ASSERT_FALSE(P->Warnings.empty());
-  EXPECT_NE(P->Warnings.back().find("removes nothing"), std::string::npos);
+  LinkPlan P = F.plan("read\nsocket\ntime\n", std::move(O));
+  ASSERT_FALSE(P.Warnings.empty());
+  EXPECT_NE(P.Warnings.back().find("removes nothing"), std::string::npos);
 }
